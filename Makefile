@@ -1,0 +1,42 @@
+# Two commands on a fresh machine with Python 3.11+: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+PORT   ?= 8000
+export PORT
+
+.PHONY: run test lint install migrate demo bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Tend needs Python 3.11 or newer")'
+	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements-dev.txt
+	@rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: $(STAMP)
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo
+
+## web + worker + beat, on SQLite and a file broker unless DATABASE_URL / REDIS_URL are set
+run: demo
+	@DEBUG=$${DEBUG:-1} $(BIN)/python manage.py demo_logins --port $(PORT)
+	DEBUG=$${DEBUG:-1} $(BIN)/honcho --no-prefix -f Procfile start 2>&1 || DEBUG=$${DEBUG:-1} $(BIN)/honcho -f Procfile start
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+## the whole suite; tests needing Postgres/Redis/Chromium skip with a reason unless CI=true
+test: $(STAMP) lint
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings=tests.settings >/dev/null || (echo "Missing migrations: run manage.py makemigrations" && exit 1)
+	$(BIN)/pytest -n 2 --dist loadfile -p no:cacheprovider $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+clean:
+	rm -rf var/tend.sqlite3* var/celery var/cache var/media var/test-media

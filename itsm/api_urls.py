@@ -1,0 +1,16 @@
+"""/api/v1/: every app registers its viewsets on one router here."""
+
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from tickets import api as tickets_api
+
+from .api_auth import ObtainTokenView
+
+router = DefaultRouter()
+tickets_api.register(router)
+
+urlpatterns = [
+    path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    *router.urls,
+]

@@ -1,0 +1,70 @@
+import factory
+from django.contrib.auth.models import Group
+
+from itsm.models import Asset, Service, Team, User
+from tickets import services
+from tickets.models import Category, Kind, Level
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.PostGenerationMethodCall("set_password", "pw")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if extracted:
+            self.groups.add(Group.objects.get(name=extracted))
+        if extracted == "Admin":
+            self.is_staff = True
+        self.save()
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Team {n}")
+
+
+class ServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Service
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Service {n}")
+
+
+class AssetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Asset
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"srv-{n:03d}")
+    service = factory.SubFactory(ServiceFactory)
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Category {n}")
+
+
+def make_ticket(requester, **kwargs):
+    """A ticket made the way users make them: through the service."""
+    kwargs.setdefault("title", "Printer on floor 3 jams")
+    kwargs.setdefault("description", "It jams on every **second** page.")
+    kwargs.setdefault("kind", Kind.INCIDENT)
+    kwargs.setdefault("impact", Level.MEDIUM)
+    kwargs.setdefault("urgency", Level.MEDIUM)
+    return services.ticket_create(requester=requester, **kwargs)

@@ -1,0 +1,313 @@
+"""Every piece of work is a Ticket; `kind` says which (incident, request, maintenance…)."""
+
+import secrets
+from pathlib import PurePath
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from itsm.models import Asset, Service, Team
+
+
+class Kind(models.TextChoices):
+    INCIDENT = "incident", "Incident"
+    REQUEST = "request", "Service request"
+    PROBLEM = "problem", "Problem"
+    MAINTENANCE = "maintenance", "Maintenance task"
+    PATCH = "patch", "Patch follow-up"
+    CAPACITY = "capacity", "Capacity follow-up"
+
+
+PREFIX = {
+    Kind.INCIDENT: "INC",
+    Kind.REQUEST: "REQ",
+    Kind.PROBLEM: "PRB",
+    Kind.MAINTENANCE: "MNT",
+    Kind.PATCH: "PAT",
+    Kind.CAPACITY: "CAP",
+}
+KIND_BY_PREFIX = {prefix: kind for kind, prefix in PREFIX.items()}
+REACTIVE_KINDS = (Kind.INCIDENT, Kind.REQUEST, Kind.PROBLEM)
+
+
+class Status(models.TextChoices):
+    NEW = "new", "New"
+    IN_PROGRESS = "in_progress", "In progress"
+    WAITING = "waiting", "Waiting on customer"
+    ON_HOLD = "on_hold", "On hold"
+    RESOLVED = "resolved", "Resolved"
+    CLOSED = "closed", "Closed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+OPEN_STATUSES = (Status.NEW, Status.IN_PROGRESS, Status.WAITING, Status.ON_HOLD)
+DONE_STATUSES = (Status.RESOLVED, Status.CLOSED, Status.CANCELLED)
+
+
+class Source(models.TextChoices):
+    PORTAL = "portal", "Portal"
+    API = "api", "API"
+    EMAIL = "email", "Email"
+    PHONE = "phone", "Phone / walk-in"
+    MONITORING = "monitoring", "Monitoring"
+    MAINTENANCE = "maintenance", "Maintenance plan"
+
+
+class Level(models.IntegerChoices):
+    HIGH = 1, "High"
+    MEDIUM = 2, "Medium"
+    LOW = 3, "Low"
+
+
+class Priority(models.IntegerChoices):
+    P1 = 1, "P1 Critical"
+    P2 = 2, "P2 High"
+    P3 = 3, "P3 Medium"
+    P4 = 4, "P4 Low"
+
+
+class PriorityRule(models.Model):
+    """One cell of the impact × urgency matrix; admins can change the priority it gives."""
+
+    impact = models.PositiveSmallIntegerField(choices=Level.choices)
+    urgency = models.PositiveSmallIntegerField(choices=Level.choices)
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices)
+
+    class Meta:
+        ordering = ["impact", "urgency"]
+        constraints = [
+            models.UniqueConstraint(fields=["impact", "urgency"], name="priority_rule_unique_cell"),
+        ]
+
+    def __str__(self) -> str:
+        return (f"impact {self.get_impact_display()} × urgency {self.get_urgency_display()}"
+                f" → {self.get_priority_display()}")
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    description = models.CharField(max_length=255, blank=True)
+    default_team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL,
+                                     help_text="New tickets in this category go to this team.")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TicketCounter(models.Model):
+    """The last number handed out per kind; bumped under a row lock in tickets.services."""
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.last}"
+
+
+class TicketQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def for_list(self):
+        return self.select_related("requester", "assignee", "team", "category", "service")
+
+
+class Ticket(models.Model):
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.INCIDENT)
+    number = models.PositiveIntegerField(editable=False)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True, help_text="Markdown")
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="requested_tickets")
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="tickets")
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="assigned_tickets")
+    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.SET_NULL)
+    service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.SET_NULL)
+    asset = models.ForeignKey(Asset, null=True, blank=True, on_delete=models.SET_NULL)
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.PORTAL)
+    impact = models.PositiveSmallIntegerField(choices=Level.choices, default=Level.LOW)
+    urgency = models.PositiveSmallIntegerField(choices=Level.choices, default=Level.LOW)
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.P4)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
+    # Bumped by every change; a save carrying an older version is refused (two DSEs at once).
+    version = models.PositiveIntegerField(default=1)
+
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    reopen_count = models.PositiveSmallIntegerField(default=0)
+
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    rating_comment = models.TextField(blank=True)
+    rated_at = models.DateTimeField(null=True, blank=True)
+
+    # Filled by a Postgres trigger (migration 0002); stays NULL on SQLite, which searches
+    # with LIKE instead.
+    search = SearchVectorField(null=True, editable=False)
+
+    objects = TicketQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "number"], name="ticket_number_per_kind"),
+            models.CheckConstraint(condition=Q(rating__isnull=True) | Q(rating__range=(1, 5)),
+                                   name="ticket_rating_1_to_5"),
+        ]
+        indexes = [
+            # The desk's default queues: open work, newest activity first.
+            models.Index(fields=["-updated_at"], condition=Q(status__in=OPEN_STATUSES),
+                         name="ticket_open_updated"),
+            models.Index(fields=["-updated_at"], name="ticket_updated"),
+            models.Index(fields=["assignee", "status", "-updated_at"], name="ticket_assignee"),
+            models.Index(fields=["team", "status", "-updated_at"], name="ticket_team"),
+            models.Index(fields=["requester", "-created_at"], name="ticket_requester"),
+            models.Index(fields=["status", "resolved_at"], name="ticket_status_resolved"),
+            models.Index(fields=["created_at"], name="ticket_created"),
+        ]
+        permissions = [
+            ("work_ticket", "Can work tickets on the desk"),
+            ("view_all_tickets", "Can see every ticket"),
+            ("view_reports", "Can see manager reports"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ref} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("portal:ticket", args=[self.ref])
+
+    @property
+    def ref(self) -> str:
+        return f"{PREFIX[self.kind]}-{self.number}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def get_desk_url(self) -> str:
+        return reverse("desk:ticket", args=[self.ref])
+
+
+class Comment(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    body = models.TextField(help_text="Markdown")
+    is_internal = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["ticket", "created_at"], name="comment_ticket")]
+
+    def __str__(self) -> str:
+        return f"{'Note' if self.is_internal else 'Reply'} by {self.author} on {self.ticket_id}"
+
+
+def attachment_path(instance, filename: str) -> str:
+    # Random stored name: the user's name never reaches the filesystem.
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"attachments/{timezone.now():%Y/%m}/{secrets.token_urlsafe(24)}{suffix}"
+
+
+class Attachment(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="attachments")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    file = models.FileField(upload_to=attachment_path, max_length=255)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("attachment", args=[self.pk])
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type in {"image/png", "image/jpeg", "image/gif", "image/webp"}
+
+
+class TimeEntry(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="time_entries")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    minutes = models.PositiveIntegerField()
+    note = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name_plural = "time entries"
+        constraints = [models.CheckConstraint(condition=Q(minutes__gt=0),
+                                              name="time_entry_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.minutes} min by {self.user} on {self.ticket_id}"
+
+
+class ImmutableError(Exception):
+    pass
+
+
+class TicketEvent(models.Model):
+    """The ticket's timeline: who changed what, from what, to what, when. Append-only."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Created"
+        CHANGED = "changed", "Changed"
+        STATUS = "status", "Status"
+        REPLIED = "replied", "Replied"
+        NOTE = "note", "Internal note"
+        ATTACHED = "attached", "Attached"
+        TIME = "time", "Time logged"
+        RATED = "rated", "Rated"
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.SET_NULL, help_text="Empty for Tend itself")
+    at = models.DateTimeField(default=timezone.now)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    field = models.CharField(max_length=40, blank=True)
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+    message = models.TextField(blank=True)
+    # The ticket version this change produced; a stale editor is shown the newer ones.
+    version = models.PositiveIntegerField(default=1)
+    # Internal notes' events are hidden from end users like the notes themselves.
+    is_internal = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["ticket", "at"], name="event_ticket_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.field} on {self.ticket_id} at {self.at}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ImmutableError("Timeline entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableError("Timeline entries cannot be deleted.")
+

@@ -1,0 +1,54 @@
+"""The rules of the ticket lifecycle, kept as data so services, forms and pages agree."""
+
+from .models import Level, PriorityRule, Status
+
+S = Status
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.NEW: frozenset({S.IN_PROGRESS, S.WAITING, S.ON_HOLD, S.RESOLVED, S.CANCELLED}),
+    S.IN_PROGRESS: frozenset({S.WAITING, S.ON_HOLD, S.RESOLVED, S.CANCELLED}),
+    S.WAITING: frozenset({S.IN_PROGRESS, S.ON_HOLD, S.RESOLVED, S.CANCELLED}),
+    S.ON_HOLD: frozenset({S.IN_PROGRESS, S.WAITING, S.RESOLVED, S.CANCELLED}),
+    S.RESOLVED: frozenset({S.CLOSED, S.IN_PROGRESS}),  # confirm, or reopen
+    S.CLOSED: frozenset(),
+    S.CANCELLED: frozenset(),
+}
+
+# What the requester may do to their own ticket: confirm or reopen a resolved one,
+# withdraw an open one.
+REQUESTER_TRANSITIONS: dict[str, frozenset[str]] = {
+    S.NEW: frozenset({S.CANCELLED}),
+    S.IN_PROGRESS: frozenset({S.CANCELLED}),
+    S.WAITING: frozenset({S.CANCELLED}),
+    S.ON_HOLD: frozenset({S.CANCELLED}),
+    S.RESOLVED: frozenset({S.CLOSED, S.IN_PROGRESS}),
+}
+
+# Default impact × urgency → priority, used when the matrix table has no row.
+DEFAULT_MATRIX = {
+    (Level.HIGH, Level.HIGH): 1, (Level.HIGH, Level.MEDIUM): 2, (Level.HIGH, Level.LOW): 3,
+    (Level.MEDIUM, Level.HIGH): 2, (Level.MEDIUM, Level.MEDIUM): 3, (Level.MEDIUM, Level.LOW): 4,
+    (Level.LOW, Level.HIGH): 3, (Level.LOW, Level.MEDIUM): 4, (Level.LOW, Level.LOW): 4,
+}
+
+# How the portal asks for impact and urgency, in words an end user can answer.
+IMPACT_WORDS = {
+    Level.HIGH: "Many people or a whole service are affected",
+    Level.MEDIUM: "My team or several people are affected",
+    Level.LOW: "Only me",
+}
+URGENCY_WORDS = {
+    Level.HIGH: "I cannot work at all",
+    Level.MEDIUM: "I can work, but it is slow or awkward",
+    Level.LOW: "It can wait",
+}
+
+
+def allowed_transitions(status: str, *, as_requester: bool) -> frozenset[str]:
+    table = REQUESTER_TRANSITIONS if as_requester else TRANSITIONS
+    return table.get(status, frozenset())
+
+
+def priority_for(impact: int, urgency: int) -> int:
+    rule = PriorityRule.objects.filter(impact=impact, urgency=urgency).values_list(
+        "priority", flat=True).first()
+    return rule or DEFAULT_MATRIX[(impact, urgency)]

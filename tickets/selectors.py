@@ -1,0 +1,109 @@
+"""Reads with rules. Visibility is decided here, once, for web, API and exports."""
+
+import re
+
+from django.contrib.postgres.search import SearchQuery
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from itsm.models import User
+
+from .models import KIND_BY_PREFIX, OPEN_STATUSES, Attachment, Comment, Ticket, TicketEvent
+
+REF_RE = re.compile(r"^\s*([A-Za-z]{3})-(\d{1,9})\s*$")
+
+
+def visible_tickets(user: User) -> QuerySet[Ticket]:
+    if not user.is_authenticated or not user.is_active:
+        return Ticket.objects.none()
+    if user.sees_all_tickets:
+        return Ticket.objects.all()
+    return Ticket.objects.filter(requester=user)
+
+
+def parse_ref(ref: str) -> tuple[str, int] | None:
+    match = REF_RE.match(ref or "")
+    if not match or match[1].upper() not in KIND_BY_PREFIX:
+        return None
+    return KIND_BY_PREFIX[match[1].upper()], int(match[2])
+
+
+def get_visible_ticket(user: User, ref: str, *, for_update_fields=False) -> Ticket:
+    """The ticket `ref` (e.g. INC-1042) if `user` may see it; 404 otherwise, never 403."""
+    parsed = parse_ref(ref)
+    if parsed is None:
+        raise Http404("No such ticket.")
+    kind, number = parsed
+    ticket = (visible_tickets(user)
+              .select_related("requester", "assignee", "team", "category", "service", "asset")
+              .filter(kind=kind, number=number).first())
+    if ticket is None:
+        raise Http404("No such ticket.")
+    return ticket
+
+
+def visible_comments(user: User, ticket: Ticket) -> QuerySet[Comment]:
+    comments = ticket.comments.select_related("author").prefetch_related("attachments")
+    if not user.sees_all_tickets:
+        comments = comments.filter(is_internal=False)
+    return comments
+
+
+def visible_events(user: User, ticket: Ticket) -> QuerySet[TicketEvent]:
+    events = ticket.events.select_related("actor")
+    if not user.sees_all_tickets:
+        events = events.filter(is_internal=False)
+    return events
+
+
+def visible_attachments(user: User) -> QuerySet[Attachment]:
+    attachments = Attachment.objects.filter(ticket__in=visible_tickets(user))
+    if not user.sees_all_tickets:
+        attachments = attachments.filter(Q(comment__isnull=True) | Q(comment__is_internal=False))
+    return attachments
+
+
+def get_visible_attachment(user: User, pk: int) -> Attachment:
+    attachment = visible_attachments(user).select_related("ticket").filter(pk=pk).first()
+    if attachment is None:
+        raise Http404("No such file.")
+    return attachment
+
+
+def search_tickets(queryset: QuerySet[Ticket], term: str) -> QuerySet[Ticket]:
+    """Full-text search on Postgres (title and description); LIKE on SQLite.
+
+    A ticket reference such as "INC-1042" finds that ticket directly.
+    """
+    term = (term or "").strip()
+    if not term:
+        return queryset
+    parsed = parse_ref(term)
+    if parsed is not None:
+        return queryset.filter(kind=parsed[0], number=parsed[1])
+    if connection.vendor == "postgresql":
+        return queryset.filter(search=SearchQuery(term, search_type="websearch",
+                                                  config="english"))
+    words = term.split()[:8]
+    condition = Q()
+    for word in words:
+        condition &= Q(title__icontains=word) | Q(description__icontains=word)
+    return queryset.filter(condition)
+
+
+def other_tickets_of_requester(ticket: Ticket, limit: int = 10) -> QuerySet[Ticket]:
+    return (Ticket.objects.filter(requester_id=ticket.requester_id).exclude(pk=ticket.pk)
+            .order_by("-created_at").only("kind", "number", "title", "status", "created_at")
+            [:limit])
+
+
+def open_counts_for(user: User) -> dict[str, int]:
+    """Counters for the desk header, in one query."""
+    from django.db.models import Count
+
+    teams = list(user.teams.values_list("pk", flat=True))
+    return Ticket.objects.filter(status__in=OPEN_STATUSES).aggregate(
+        mine=Count("pk", filter=Q(assignee=user)),
+        unassigned=Count("pk", filter=Q(assignee__isnull=True, team__in=teams)),
+    )

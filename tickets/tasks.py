@@ -1,0 +1,18 @@
+"""Thin Celery tasks: fetch by id, call a service. Safe to run twice."""
+
+from smtplib import SMTPException
+
+from celery import shared_task
+
+from . import notifications, services
+
+
+@shared_task(acks_late=True, autoretry_for=(SMTPException, ConnectionError, TimeoutError),
+             retry_backoff=30, retry_backoff_max=600, max_retries=8)
+def send_ticket_notification(event: str, ticket_id: int, object_id: int | None = None) -> int:
+    return notifications.deliver(event, ticket_id, object_id)
+
+
+@shared_task(acks_late=True, expires=14 * 60)
+def auto_close_resolved() -> int:
+    return services.tickets_auto_close()

@@ -118,7 +118,9 @@ class TicketQuerySet(models.QuerySet):
         return self.filter(status__in=OPEN_STATUSES)
 
     def for_list(self):
-        return self.select_related("requester", "assignee", "team", "category", "service")
+        # Lists never show the description or the search vector; leave them on disk.
+        return (self.select_related("requester", "assignee", "team", "category", "service")
+                .defer("description", "search", "rating_comment"))
 
 
 class Ticket(models.Model):

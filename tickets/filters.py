@@ -1,0 +1,62 @@
+"""One filter set for the desk queues and the API list, so both filter the same way."""
+
+import django_filters as filters
+from django.db.models import Q
+
+from itsm.models import Service, Team, User
+
+from . import selectors
+from .models import Category, Kind, Priority, Status, Ticket
+
+SORTS = {
+    # name: (label, ordering); every ordering ends in a unique key for stable pages.
+    "-updated": ("Recently updated", ("-updated_at", "-id")),
+    "updated": ("Least recently updated", ("updated_at", "id")),
+    "-created": ("Newest", ("-created_at", "-id")),
+    "created": ("Oldest", ("created_at", "id")),
+    "priority": ("Priority", ("priority", "-updated_at", "-id")),
+    "-priority": ("Lowest priority", ("-priority", "-updated_at", "-id")),
+    "status": ("Status", ("status", "-updated_at", "-id")),
+    "title": ("Title", ("title", "id")),
+    "number": ("Number", ("kind", "number")),
+    "-number": ("Number, descending", ("-kind", "-number")),
+}
+DEFAULT_SORT = "-updated"
+
+
+class TicketFilter(filters.FilterSet):
+    q = filters.CharFilter(method="filter_q", label="Search")
+    status = filters.MultipleChoiceFilter(choices=Status.choices, distinct=False)
+    priority = filters.MultipleChoiceFilter(choices=Priority.choices, distinct=False)
+    kind = filters.MultipleChoiceFilter(choices=Kind.choices, distinct=False)
+    team = filters.ModelChoiceFilter(queryset=Team.objects.all())
+    assignee = filters.CharFilter(method="filter_assignee",
+                                  help_text='A user id, or "none" for unassigned.')
+    requester = filters.ModelChoiceFilter(queryset=User.objects.all())
+    category = filters.ModelChoiceFilter(queryset=Category.objects.all())
+    service = filters.ModelChoiceFilter(queryset=Service.objects.all())
+    sort = filters.ChoiceFilter(method="filter_sort", label="Sort",
+                                choices=[(key, label) for key, (label, _) in SORTS.items()])
+
+    class Meta:
+        model = Ticket
+        fields = []  # all declared above
+
+    def filter_q(self, queryset, name, value):
+        return selectors.search_tickets(queryset, value)
+
+    def filter_assignee(self, queryset, name, value):
+        value = (value or "").strip().lower()
+        if value == "none":
+            return queryset.filter(assignee__isnull=True)
+        if value.isdigit():
+            return queryset.filter(assignee_id=int(value))
+        return queryset.filter(Q(pk__in=[]))
+
+    def filter_sort(self, queryset, name, value):
+        return queryset  # applied last, in `qs`, so it also covers the default
+
+    @property
+    def qs(self):
+        sort = self.form.cleaned_data.get("sort") if self.is_bound and self.is_valid() else None
+        return super().qs.order_by(*SORTS[sort or DEFAULT_SORT][1])

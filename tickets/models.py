@@ -1,6 +1,7 @@
 """Every piece of work is a Ticket; `kind` says which (incident, request, maintenance…)."""
 
 import secrets
+from datetime import timedelta
 from pathlib import PurePath
 
 from django.conf import settings
@@ -156,6 +157,29 @@ class Ticket(models.Model):
     rating_comment = models.TextField(blank=True)
     rated_at = models.DateTimeField(null=True, blank=True)
 
+    # SLA clocks (tickets/sla.py). Time used is banked whenever the clock stops or the
+    # rules change; deadlines are stored so queues and the sweep use indexes.
+    sla_policy = models.ForeignKey("SlaPolicy", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="tickets")
+    sla_running_since = models.DateTimeField(null=True, blank=True)
+    response_target = models.DurationField(null=True, blank=True)
+    resolution_target = models.DurationField(null=True, blank=True)
+    response_used = models.DurationField(default=timedelta(0))
+    resolution_used = models.DurationField(default=timedelta(0))
+    response_warn_at = models.DateTimeField(null=True, blank=True)
+    response_due_at = models.DateTimeField(null=True, blank=True)
+    resolution_warn_at = models.DateTimeField(null=True, blank=True)
+    resolution_due_at = models.DateTimeField(null=True, blank=True)
+    next_due_at = models.DateTimeField(null=True, blank=True)
+    # Set once by the sweep when a moment passes; cleared if a change moves it ahead again.
+    response_warned_at = models.DateTimeField(null=True, blank=True)
+    response_breached_at = models.DateTimeField(null=True, blank=True)
+    resolution_warned_at = models.DateTimeField(null=True, blank=True)
+    resolution_breached_at = models.DateTimeField(null=True, blank=True)
+    # Outcomes, fixed when the clock stops: False = met, True = breached, None = not yet.
+    response_breached = models.BooleanField(null=True, blank=True)
+    resolution_breached = models.BooleanField(null=True, blank=True)
+
     # Filled by a Postgres trigger (migration 0002); stays NULL on SQLite, which searches
     # with LIKE instead.
     search = SearchVectorField(null=True, editable=False)
@@ -179,6 +203,23 @@ class Ticket(models.Model):
             models.Index(fields=["requester", "-created_at"], name="ticket_requester"),
             models.Index(fields=["status", "resolved_at"], name="ticket_status_resolved"),
             models.Index(fields=["created_at"], name="ticket_created"),
+            # Queues sorted by the next SLA deadline.
+            models.Index(fields=["next_due_at"], condition=Q(status__in=OPEN_STATUSES),
+                         name="ticket_open_next_due"),
+            # The SLA sweep: "moments that passed and are not marked yet". Each index holds
+            # only unmarked rows, so a sweep with nothing due reads nothing.
+            models.Index(fields=["response_warn_at"], name="sla_response_warn",
+                         condition=Q(response_warned_at__isnull=True,
+                                     response_warn_at__isnull=False)),
+            models.Index(fields=["response_due_at"], name="sla_response_due",
+                         condition=Q(response_breached_at__isnull=True,
+                                     response_due_at__isnull=False)),
+            models.Index(fields=["resolution_warn_at"], name="sla_resolution_warn",
+                         condition=Q(resolution_warned_at__isnull=True,
+                                     resolution_warn_at__isnull=False)),
+            models.Index(fields=["resolution_due_at"], name="sla_resolution_due",
+                         condition=Q(resolution_breached_at__isnull=True,
+                                     resolution_due_at__isnull=False)),
         ]
         permissions = [
             ("work_ticket", "Can work tickets on the desk"),
@@ -283,6 +324,7 @@ class TicketEvent(models.Model):
         ATTACHED = "attached", "Attached"
         TIME = "time", "Time logged"
         RATED = "rated", "Rated"
+        SLA = "sla", "SLA"
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
@@ -313,3 +355,6 @@ class TicketEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise ImmutableError("Timeline entries cannot be deleted.")
 
+
+
+from .models_sla import Escalation, EscalationRule, SlaPolicy  # noqa: E402,F401

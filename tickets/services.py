@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from itsm.models import Asset, Service, Team, User
 
-from . import rules, uploads
+from . import rules, sla, uploads
 from .models import (
     DONE_STATUSES,
     Attachment,
@@ -162,17 +162,19 @@ def ticket_create(
 
     def work(stored):
         now = timezone.now()
-        ticket = Ticket.objects.create(
+        ticket = Ticket(
             kind=kind, number=_next_number(kind), title=title[:200], description=description,
             requester=requester, team=team, assignee=assignee, category=category,
             service=service, asset=asset, source=source, impact=impact, urgency=urgency,
             priority=priority or rules.priority_for(impact, urgency),
-            created_at=now, updated_at=now,
+            created_at=now, updated_at=now, version=0,  # so the first events carry version 1
         )
-        ticket.version = 0  # so the creation events carry version 1
+        sla_events = sla.refresh(ticket, now, reason="ticket created", actor=actor)
+        ticket.save(force_insert=True)
         events = [_event(ticket, actor, Action.CREATED,
-                         message=f"Created via {Source(source).label}")]
+                         message=f"Created via {Source(source).label}"), *sla_events]
         events += _store_attachments(ticket, None, actor or requester, files, stored)
+        Ticket.objects.filter(pk=ticket.pk).update(version=1)
         ticket.version = 1
         TicketEvent.objects.bulk_create(events)
         _notify("created", ticket.pk)
@@ -183,21 +185,28 @@ def ticket_create(
     return _with_files(work, files)
 
 
-def _lock(ticket: Ticket, version: int | None) -> Ticket:
+def _lock(ticket: Ticket, version: int | None, now) -> Ticket:
+    """Lock the row, refuse a stale version, and bank SLA time used under the old state."""
     locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if version is not None and locked.version != version:
         since = list(TicketEvent.objects.filter(ticket=locked, version__gt=version)
-                     .exclude(action__in=[Action.REPLIED, Action.NOTE])
+                     .exclude(action__in=[Action.REPLIED, Action.NOTE, Action.SLA])
                      .select_related("actor"))
         raise TicketConflict(locked, since)
+    sla.bank(locked, now)
     return locked
 
 
-def _touch(ticket: Ticket, fields: list[str]) -> None:
-    ticket.updated_at = timezone.now()
+def _touch(ticket: Ticket, fields: list[str], *, now, reason: str = "ticket changed",
+           actor: User | None = None) -> None:
+    """Save `fields`, recompute SLA deadlines for the new state, bump the version."""
+    sla_events = sla.refresh(ticket, now, reason=reason, actor=actor)
+    ticket.updated_at = now
     ticket.version = F("version") + 1
-    ticket.save(update_fields=[*fields, "updated_at", "version"])
+    ticket.save(update_fields=[*fields, *sla.CLOCK_FIELDS, "updated_at", "version"])
     ticket.refresh_from_db(fields=["version"])
+    if sla_events:
+        TicketEvent.objects.bulk_create(sla_events)
 
 
 UPDATABLE = ("title", "team", "assignee", "category", "service", "asset", "impact",
@@ -212,7 +221,8 @@ def ticket_update(*, ticket: Ticket, actor: User, version: int | None = None,
     unknown = set(changes) - set(UPDATABLE)
     if unknown:
         raise ValidationError({name: ["This field cannot be changed."] for name in unknown})
-    ticket = _lock(ticket, version)
+    now = timezone.now()
+    ticket = _lock(ticket, version, now)
     if not ticket.is_open and ticket.status != Status.RESOLVED:
         raise ValidationError({"status": [f"{ticket.ref} is {ticket.get_status_display()}"
                                           " and can no longer be changed."]})
@@ -250,7 +260,8 @@ def ticket_update(*, ticket: Ticket, actor: User, version: int | None = None,
         changed.append(name)
     if not changed:
         return ticket
-    _touch(ticket, changed)
+    reason = ", ".join(f"{e.field} {e.old_value or '—'} → {e.new_value or '—'}" for e in events)
+    _touch(ticket, changed, reason=reason, actor=actor, now=now)
     TicketEvent.objects.bulk_create(events)
     if "assignee" in changed and ticket.assignee_id and ticket.assignee_id != actor.pk:
         _notify("assigned", ticket.pk, ticket.assignee_id)
@@ -278,7 +289,8 @@ def _apply_status(ticket: Ticket, new: str, now) -> list[str]:
 def ticket_transition(*, ticket: Ticket, actor: User | None, to: str, version: int | None = None,
                       note: str = "") -> Ticket:
     """Move a ticket along its lifecycle. `actor=None` is Tend itself (monitoring, sweeps)."""
-    ticket = _lock(ticket, version)
+    now = timezone.now()
+    ticket = _lock(ticket, version, now)
     if to not in Status.values:
         raise ValidationError({"status": [f"Unknown status “{to}”."]})
     as_requester = actor is not None and not actor.is_agent
@@ -295,19 +307,25 @@ def ticket_transition(*, ticket: Ticket, actor: User | None, to: str, version: i
     reopening = ticket.status == Status.RESOLVED and to == Status.IN_PROGRESS
     if reopening and as_requester and not note:
         raise ValidationError({"note": ["Tell us what is still wrong so we can help."]})
-    now = timezone.now()
     old_label = ticket.get_status_display()
     fields = _apply_status(ticket, to, now)
-    _touch(ticket, fields)
+    by_staff = actor is not None and not as_requester
+    if note and by_staff and ticket.first_response_at is None:
+        ticket.first_response_at = now
+        sla.stop_response(ticket)
+        fields.append("first_response_at")
+    if to == Status.RESOLVED:
+        sla.stop_resolution(ticket)
+    elif reopening:
+        ticket.resolution_breached = None  # decided again at the next resolution
+    _touch(ticket, fields, reason=f"status {old_label} → {ticket.get_status_display()}",
+           actor=actor, now=now)
     TicketEvent.objects.create(ticket=ticket, actor=actor, at=now, action=Action.STATUS,
                                field="status", old_value=old_label, version=ticket.version,
                                new_value=ticket.get_status_display(), message=note)
     if note:
         comment = Comment.objects.create(ticket=ticket, author=actor or ticket.requester,
                                          body=note, created_at=now)
-        if not as_requester and actor is not None and ticket.first_response_at is None:
-            Ticket.objects.filter(pk=ticket.pk).update(first_response_at=now)
-            ticket.first_response_at = now
         _notify("reply", ticket.pk, comment.pk)
     if to == Status.RESOLVED:
         _notify("resolved", ticket.pk)
@@ -327,11 +345,11 @@ def comment_add(*, ticket: Ticket, author: User, body: str, internal: bool = Fal
     uploads.validate_files(files)
 
     def work(stored):
-        locked = _lock(ticket, None)
+        now = timezone.now()
+        locked = _lock(ticket, None, now)
         if locked.status in (Status.CLOSED, Status.CANCELLED) and not internal:
             raise ValidationError({"body": [f"{locked.ref} is {locked.get_status_display()};"
                                             " file a new ticket instead."]})
-        now = timezone.now()
         comment = Comment.objects.create(ticket=locked, author=author, body=body,
                                          is_internal=internal, created_at=now)
         action = Action.NOTE if internal else Action.REPLIED
@@ -342,6 +360,7 @@ def comment_add(*, ticket: Ticket, author: User, body: str, internal: bool = Fal
         by_staff = author.is_agent and author.pk != locked.requester_id
         if not internal and by_staff and locked.first_response_at is None:
             locked.first_response_at = now
+            sla.stop_response(locked)
             fields.append("first_response_at")
         if not internal and by_staff and locked.status == Status.NEW:
             events.append(_event(locked, author, Action.STATUS, field="status",
@@ -356,7 +375,8 @@ def comment_add(*, ticket: Ticket, author: User, body: str, internal: bool = Fal
                                  message="The requester replied."))
             locked.status = Status.IN_PROGRESS
             fields.append("status")
-        _touch(locked, fields)
+        _touch(locked, fields, reason="reply" if not internal else "internal note",
+               actor=author, now=now)
         TicketEvent.objects.bulk_create(events)
         if not internal:
             _notify("reply", locked.pk, comment.pk)
@@ -371,9 +391,10 @@ def time_log(*, ticket: Ticket, user: User, minutes: int, note: str = "") -> Tim
     _check_agent(user)
     if not isinstance(minutes, int) or minutes <= 0 or minutes > 24 * 60:
         raise ValidationError({"minutes": ["Enter between 1 and 1440 minutes."]})
-    locked = _lock(ticket, None)
+    now = timezone.now()
+    locked = _lock(ticket, None, now)
     entry = TimeEntry.objects.create(ticket=locked, user=user, minutes=minutes, note=note[:255])
-    _touch(locked, [])
+    _touch(locked, [], reason="time logged", actor=user, now=now)
     TicketEvent.objects.create(ticket=locked, actor=user, action=Action.TIME,
                                version=locked.version, new_value=f"{minutes} min",
                                message=note[:255], is_internal=True)
@@ -387,11 +408,12 @@ def ticket_rate(*, ticket: Ticket, user: User, rating: int, comment: str = "") -
         raise PermissionDenied("Only the requester can rate this ticket.")
     if not isinstance(rating, int) or not 1 <= rating <= 5:
         raise ValidationError({"rating": ["Choose from 1 to 5 stars."]})
-    locked = _lock(ticket, None)
+    now = timezone.now()
+    locked = _lock(ticket, None, now)
     if locked.status not in (Status.RESOLVED, Status.CLOSED):
         raise ValidationError({"rating": ["You can rate a ticket once it is resolved."]})
-    locked.rating, locked.rating_comment, locked.rated_at = rating, comment.strip(), timezone.now()
-    _touch(locked, ["rating", "rating_comment", "rated_at"])
+    locked.rating, locked.rating_comment, locked.rated_at = rating, comment.strip(), now
+    _touch(locked, ["rating", "rating_comment", "rated_at"], reason="rated", actor=user, now=now)
     TicketEvent.objects.create(ticket=locked, actor=user, action=Action.RATED,
                                version=locked.version, new_value=f"{rating}/5",
                                message=locked.rating_comment)
@@ -421,6 +443,36 @@ def tickets_bulk_update(*, tickets: Sequence[Ticket], actor: User, assignee: Use
             result.skipped[ticket.ref] = " ".join(
                 message for messages in exc.message_dict.values() for message in messages)
     return result
+
+
+@transaction.atomic
+def ticket_escalate(*, ticket: Ticket, rule, label: str, now) -> Ticket:
+    """An escalation rule moves the ticket to another team or raises its priority."""
+    locked = _lock(ticket, None, now)
+    events, fields = [], []
+    if rule.reassign_team_id and locked.team_id != rule.reassign_team_id:
+        events.append(_event(locked, None, Action.CHANGED, field="team",
+                             old_value=_label(locked.team), new_value=_label(rule.reassign_team),
+                             message=f"{label}: escalation “{rule.name}”"))
+        locked.team = rule.reassign_team
+        fields.append("team")
+        if locked.assignee_id and not rule.reassign_team.members.filter(
+                pk=locked.assignee_id).exists():
+            events.append(_event(locked, None, Action.CHANGED, field="assignee",
+                                 old_value=_label(locked.assignee), new_value=""))
+            locked.assignee = None
+            fields.append("assignee")
+    if rule.raise_priority and locked.priority > Priority.P1:
+        old = locked.get_priority_display()
+        locked.priority -= 1
+        events.append(_event(locked, None, Action.CHANGED, field="priority", old_value=old,
+                             new_value=locked.get_priority_display(),
+                             message=f"{label}: escalation “{rule.name}”"))
+        fields.append("priority")
+    if fields:
+        _touch(locked, fields, reason=f"escalation “{rule.name}”", now=now)
+        TicketEvent.objects.bulk_create(events)
+    return locked
 
 
 def tickets_auto_close(*, now=None) -> int:

@@ -16,3 +16,18 @@ def send_ticket_notification(event: str, ticket_id: int, object_id: int | None =
 @shared_task(acks_late=True, expires=14 * 60)
 def auto_close_resolved() -> int:
     return services.tickets_auto_close()
+
+
+@shared_task(acks_late=True, expires=25)
+def sla_sweep() -> dict:
+    from .sla_sweep import sla_sweep as sweep
+
+    return sweep()
+
+
+@shared_task(acks_late=True, expires=50, autoretry_for=(SMTPException, ConnectionError),
+             retry_backoff=30, max_retries=5)
+def send_escalations() -> int:
+    from .sla_notify import send_escalations as send
+
+    return send()

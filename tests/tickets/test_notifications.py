@@ -81,7 +81,7 @@ def test_a_failed_send_releases_the_claim_so_a_retry_sends(alice, dee, monkeypat
     assert len(mail.outbox) == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_worker_on_redis_delivers_the_mail_after_commit(redis_url, settings, team):
     """End to end through the broker: service commits → task on Redis → worker → mail."""
     from celery.contrib.testing.worker import start_worker

@@ -1,0 +1,108 @@
+"""Business time on a calendar: a time zone, weekly working spans and closed dates.
+
+`between(a, b)` is the working time in [a, b); `add(a, d)` is the first instant at
+which `d` of working time has passed since `a`. Both walk the calendar a day at a
+time, so the cost grows with the days spanned, never with minutes.
+
+Spans are local wall-clock times turned into UTC per day, so daylight-saving changes
+need no special case: a span that crosses a skipped hour is an hour shorter, one that
+crosses a repeated hour is an hour longer, exactly as the clock on the wall.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+MAX_DAYS = 3 * 366
+ZERO = timedelta(0)
+
+Span = tuple[time, time | None]  # end None = midnight at the end of the day
+
+
+class NoOpenTime(ValueError):
+    """The calendar has no working time within MAX_DAYS of the start."""
+
+
+@dataclass(frozen=True)
+class Schedule:
+    tz: ZoneInfo
+    weekly: tuple[tuple[Span, ...], ...]  # Monday .. Sunday, each sorted, not overlapping
+    closed: Callable[[date], bool] = lambda day: False
+
+    @classmethod
+    def always_open(cls, tz: str = "UTC") -> "Schedule":
+        return cls(ZoneInfo(tz), tuple(((time(0), None),) for _ in range(7)))
+
+    def intervals_on(self, day: date) -> list[tuple[datetime, datetime]]:
+        """The open intervals of one local date, in UTC, in order."""
+        if self.closed(day):
+            return []
+        out = []
+        for start, end in self.weekly[day.weekday()]:
+            s = datetime.combine(day, start, tzinfo=self.tz).astimezone(UTC)
+            e_local = (datetime.combine(day + timedelta(days=1), time(0), tzinfo=self.tz)
+                       if end is None else datetime.combine(day, end, tzinfo=self.tz))
+            e = e_local.astimezone(UTC)
+            if e > s:  # a span inside a skipped DST hour has no length
+                out.append((s, e))
+        return out
+
+    def _days_from(self, instant: datetime):
+        day = instant.astimezone(self.tz).date()
+        for offset in range(MAX_DAYS):
+            yield day + timedelta(days=offset)
+        raise NoOpenTime("No working time in this calendar within three years.")
+
+    def between(self, a: datetime, b: datetime) -> timedelta:
+        if b <= a:
+            return ZERO
+        total = ZERO
+        last_day = b.astimezone(self.tz).date()
+        for day in self._days_from(a):
+            if day > last_day:
+                break
+            for s, e in self.intervals_on(day):
+                overlap = min(e, b) - max(s, a)
+                if overlap > ZERO:
+                    total += overlap
+        return total
+
+    def add(self, a: datetime, duration: timedelta) -> datetime:
+        if duration <= ZERO:
+            return a
+        remaining = duration
+        for day in self._days_from(a):
+            for s, e in self.intervals_on(day):
+                s = max(s, a)
+                if e <= s:
+                    continue
+                if e - s >= remaining:
+                    return s + remaining
+                remaining -= e - s
+        raise NoOpenTime  # pragma: no cover - _days_from raises first
+
+    def next_open(self, a: datetime) -> datetime:
+        """`a` if the calendar is open at `a`, else the moment it next opens."""
+        for day in self._days_from(a):
+            for s, e in self.intervals_on(day):
+                if e > a:
+                    return max(s, a)
+        raise NoOpenTime  # pragma: no cover
+
+    def is_open(self, a: datetime) -> bool:
+        return self.next_open(a) == a
+
+
+def spans_problems(spans: Sequence[Span]) -> list[str]:
+    """What is wrong with one weekday's spans (empty, reversed or overlapping)."""
+    problems = []
+    ordered = sorted(spans, key=lambda span: span[0])
+    for start, end in ordered:
+        if end is not None and end <= start:
+            problems.append(f"{start:%H:%M}–{end:%H:%M} ends before it starts.")
+    for (s1, e1), (s2, _e2) in zip(ordered, ordered[1:], strict=False):
+        if e1 is None or s2 < e1:
+            problems.append(f"{s1:%H:%M}–{'24:00' if e1 is None else f'{e1:%H:%M}'} overlaps "
+                            f"the span starting {s2:%H:%M}.")
+    return problems

@@ -1,7 +1,18 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from .models import Asset, NotificationLog, Service, Team, User
+from . import calendars
+from .models import (
+    Asset,
+    BusinessCalendar,
+    ClosedDate,
+    NotificationLog,
+    Service,
+    Team,
+    User,
+    WorkingPeriod,
+)
 
 
 @admin.register(User)
@@ -53,3 +64,40 @@ class NotificationLogAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class WorkingPeriodFormSet(forms.BaseInlineFormSet):
+    """Refuses overlapping or reversed spans across the whole week, with the day named."""
+
+    def clean(self):
+        super().clean()
+        periods = [(f.cleaned_data["weekday"], f.cleaned_data["start"], f.cleaned_data["end"])
+                   for f in self.forms
+                   if f.cleaned_data and not f.cleaned_data.get("DELETE")
+                   and {"weekday", "start", "end"} <= set(f.cleaned_data)]
+        calendars.validate_week(periods)
+        if not periods:
+            raise forms.ValidationError("A calendar needs at least one working period "
+                                        "(for round the clock, 00:00–00:00 on every day).")
+
+
+class WorkingPeriodInline(admin.TabularInline):
+    model = WorkingPeriod
+    formset = WorkingPeriodFormSet
+    extra = 0
+
+
+class ClosedDateInline(admin.TabularInline):
+    model = ClosedDate
+    extra = 0
+
+
+@admin.register(BusinessCalendar)
+class BusinessCalendarAdmin(admin.ModelAdmin):
+    list_display = ("name", "time_zone", "holiday_country", "holiday_subdivision", "updated_at")
+    search_fields = ("name",)
+    inlines = [WorkingPeriodInline, ClosedDateInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.instance.save(update_fields=["updated_at"])  # rebuild cached schedules

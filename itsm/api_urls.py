@@ -4,11 +4,15 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from tickets import api as tickets_api
+from tickets import api_sla
 
+from . import api as core_api
 from .api_auth import ObtainTokenView
 
 router = DefaultRouter()
 tickets_api.register(router)
+api_sla.register(router)
+core_api.register(router)
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

@@ -1,6 +1,18 @@
+from django import forms
 from django.contrib import admin
 
-from .models import Category, PriorityRule, Ticket, TicketEvent
+from .models import (
+    OPEN_STATUSES,
+    Category,
+    EscalationRule,
+    Kind,
+    Priority,
+    PriorityRule,
+    SlaPolicy,
+    Status,
+    Ticket,
+    TicketEvent,
+)
 
 
 @admin.register(PriorityRule)
@@ -55,3 +67,63 @@ class TicketAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def _choice_list(choices, help_text):
+    return forms.TypedMultipleChoiceField(choices=choices, required=False, help_text=help_text,
+                                          widget=forms.CheckboxSelectMultiple)
+
+
+class SlaPolicyForm(forms.ModelForm):
+    kinds = _choice_list(Kind.choices, "None ticked: every kind.")
+    priorities = forms.TypedMultipleChoiceField(
+        choices=Priority.choices, coerce=int, required=False,
+        widget=forms.CheckboxSelectMultiple, help_text="None ticked: every priority.")
+    pause_statuses = _choice_list([(s, label) for s, label in Status.choices
+                                   if s in OPEN_STATUSES and s != Status.NEW],
+                                  "The clock stops while a ticket is in one of these.")
+
+    class Meta:
+        model = SlaPolicy
+        fields = ["name", "order", "is_active", "kinds", "priorities", "service", "team",
+                  "calendar", "response_minutes", "resolution_minutes", "warning_percent",
+                  "pause_statuses"]
+
+
+@admin.register(SlaPolicy)
+class SlaPolicyAdmin(admin.ModelAdmin):
+    form = SlaPolicyForm
+    list_display = ("name", "order", "is_active", "match", "calendar", "response_minutes",
+                    "resolution_minutes", "warning_percent")
+    list_editable = ("order", "is_active")
+    list_select_related = ("calendar", "service", "team")
+
+    @admin.display(description="Matches")
+    def match(self, obj):
+        parts = [", ".join(Kind(k).label for k in obj.kinds) or "any kind",
+                 ", ".join(f"P{p}" for p in obj.priorities) or "any priority"]
+        if obj.service:
+            parts.append(f"service {obj.service}")
+        if obj.team:
+            parts.append(f"team {obj.team}")
+        return " · ".join(parts)
+
+
+class EscalationRuleForm(forms.ModelForm):
+    priorities = forms.TypedMultipleChoiceField(
+        choices=Priority.choices, coerce=int, required=False,
+        widget=forms.CheckboxSelectMultiple, help_text="None ticked: every priority.")
+
+    class Meta:
+        model = EscalationRule
+        fields = ["name", "order", "is_active", "trigger", "priorities", "team",
+                  "notify_assignee", "notify_team", "notify_managers", "notify_user",
+                  "reassign_team", "raise_priority", "business_hours_only"]
+
+
+@admin.register(EscalationRule)
+class EscalationRuleAdmin(admin.ModelAdmin):
+    form = EscalationRuleForm
+    list_display = ("name", "trigger", "order", "is_active", "team", "business_hours_only")
+    list_filter = ("trigger", "is_active")
+    list_editable = ("order", "is_active")

@@ -143,6 +143,11 @@ class Ticket(models.Model):
     urgency = models.PositiveSmallIntegerField(choices=Level.choices, default=Level.LOW)
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.P4)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
+    # Planned work (maintenance tasks, patch follow-ups) is due at a set moment.
+    due_at = models.DateTimeField(null=True, blank=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="follow_ups",
+                               help_text="The work item this one was raised from.")
     # Bumped by every change; a save carrying an older version is refused (two DSEs at once).
     version = models.PositiveIntegerField(default=1)
 
@@ -308,6 +313,33 @@ class TimeEntry(models.Model):
         return f"{self.minutes} min by {self.user} on {self.ticket_id}"
 
 
+class ChecklistItem(models.Model):
+    """One step of a ticket's checklist (maintenance tasks copy their plan's steps)."""
+
+    class Result(models.TextChoices):
+        PASS = "pass", "Pass"
+        FAIL = "fail", "Fail"
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="checklist")
+    position = models.PositiveSmallIntegerField()
+    text = models.CharField(max_length=300)
+    requires_note = models.BooleanField(default=False)
+    requires_result = models.BooleanField(default=False, help_text="Needs a pass/fail result.")
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    result = models.CharField(max_length=4, choices=Result.choices, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["ticket", "position"]
+        constraints = [models.UniqueConstraint(fields=["ticket", "position"],
+                                               name="checklist_position_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.text}"
+
+
 class ImmutableError(Exception):
     pass
 
@@ -325,6 +357,8 @@ class TicketEvent(models.Model):
         TIME = "time", "Time logged"
         RATED = "rated", "Rated"
         SLA = "sla", "SLA"
+        CHECKLIST = "checklist", "Checklist"
+        NOTICE = "notice", "Notice"
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,

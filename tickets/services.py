@@ -22,6 +22,7 @@ from .models import (
     DONE_STATUSES,
     Attachment,
     Category,
+    ChecklistItem,
     Comment,
     Kind,
     Level,
@@ -133,8 +134,14 @@ def ticket_create(
     team: Team | None = None,
     assignee: User | None = None,
     files: Sequence = (),
+    due_at=None,
+    parent: Ticket | None = None,
+    checklist: Sequence[dict] = (),
 ) -> Ticket:
-    """File a ticket. `created_by` is who acted (a DSE filing for a caller, or None for Tend)."""
+    """File a ticket. `created_by` is who acted (a DSE filing for a caller, or None for Tend).
+
+    `checklist` items are dicts with `text` and optional `requires_note`/`requires_result`.
+    """
     title = (title or "").strip()
     errors = {}
     if not title:
@@ -149,6 +156,9 @@ def ticket_create(
         errors["priority"] = ["Choose a priority from P1 to P4."]
     if asset is not None and service is not None and asset.service_id not in (None, service.pk):
         errors["asset"] = [f"{asset} does not belong to {service}."]
+    for item in checklist:
+        if not (item.get("text") or "").strip():
+            errors["checklist"] = ["Every checklist step needs a text."]
     if errors:
         raise ValidationError(errors)
     uploads.validate_files(files)
@@ -168,12 +178,18 @@ def ticket_create(
             service=service, asset=asset, source=source, impact=impact, urgency=urgency,
             priority=priority or rules.priority_for(impact, urgency),
             created_at=now, updated_at=now, version=0,  # so the first events carry version 1
+            due_at=due_at, parent=parent,
         )
         sla_events = sla.refresh(ticket, now, reason="ticket created", actor=actor)
         ticket.save(force_insert=True)
         events = [_event(ticket, actor, Action.CREATED,
                          message=f"Created via {Source(source).label}"), *sla_events]
         events += _store_attachments(ticket, None, actor or requester, files, stored)
+        ChecklistItem.objects.bulk_create(
+            ChecklistItem(ticket=ticket, position=n, text=item["text"].strip()[:300],
+                          requires_note=bool(item.get("requires_note")),
+                          requires_result=bool(item.get("requires_result")))
+            for n, item in enumerate(checklist, start=1))
         Ticket.objects.filter(pk=ticket.pk).update(version=1)
         ticket.version = 1
         TicketEvent.objects.bulk_create(events)
@@ -304,6 +320,12 @@ def ticket_transition(*, ticket: Ticket, actor: User | None, to: str, version: i
             f"A ticket that is {ticket.get_status_display().lower()} cannot become "
             f"{Status(to).label.lower()}."]})
     note = (note or "").strip()
+    if to == Status.RESOLVED:
+        open_steps = ticket.checklist.filter(done_at__isnull=True).count()
+        if open_steps:
+            raise ValidationError({"status": [
+                f"{open_steps} checklist step{'s' if open_steps > 1 else ''} still open; "
+                "finish the checklist before resolving."]})
     reopening = ticket.status == Status.RESOLVED and to == Status.IN_PROGRESS
     if reopening and as_requester and not note:
         raise ValidationError({"note": ["Tell us what is still wrong so we can help."]})
@@ -446,6 +468,49 @@ def tickets_bulk_update(*, tickets: Sequence[Ticket], actor: User, assignee: Use
 
 
 @transaction.atomic
+def checklist_tick(*, item: ChecklistItem, user: User, done: bool = True, result: str = "",
+                   note: str = "") -> ChecklistItem:
+    """Tick (or untick) a checklist step, with the result and note it asks for."""
+    _check_agent(user)
+    now = timezone.now()
+    ticket = _lock(item.ticket, None, now)
+    if not (ticket.is_open or ticket.status == Status.RESOLVED and not done):
+        raise ValidationError({"checklist": [f"{ticket.ref} is {ticket.get_status_display()}."]})
+    note = (note or "").strip()
+    errors = {}
+    if done and item.requires_result and result not in ChecklistItem.Result.values:
+        errors["result"] = ["Record whether this step passed or failed."]
+    if result and result not in ChecklistItem.Result.values:
+        errors["result"] = ["Choose pass or fail."]
+    if done and item.requires_note and not note:
+        errors["note"] = ["This step needs a note."]
+    if errors:
+        raise ValidationError(errors)
+    item.done_at, item.done_by = (now, user) if done else (None, None)
+    item.result, item.note = (result if done else ""), note
+    item.save(update_fields=["done_at", "done_by", "result", "note"])
+    outcome = f" — {item.get_result_display()}" if item.result else ""
+    _touch(ticket, [], reason="checklist", actor=user, now=now)
+    TicketEvent.objects.create(
+        ticket=ticket, actor=user, at=now, action=Action.CHECKLIST, version=ticket.version,
+        field=f"step {item.position}", new_value="done" if done else "reopened",
+        message=f"{item.text}{outcome}{': ' + note if note else ''}"[:1000])
+    return item
+
+
+@transaction.atomic
+def ticket_notice(*, ticket: Ticket, message: str, field: str = "", old: str = "",
+                  new: str = "", internal: bool = False) -> None:
+    """A timeline entry written by Tend itself (monitoring, maintenance), no status change."""
+    now = timezone.now()
+    locked = _lock(ticket, None, now)
+    _touch(locked, [], reason="notice", now=now)
+    TicketEvent.objects.create(ticket=locked, actor=None, at=now, action=Action.NOTICE,
+                               version=locked.version, field=field, old_value=old,
+                               new_value=new, message=message, is_internal=internal)
+
+
+@transaction.atomic
 def ticket_escalate(*, ticket: Ticket, rule, label: str, now) -> Ticket:
     """An escalation rule moves the ticket to another team or raises its priority."""
     locked = _lock(ticket, None, now)
@@ -500,7 +565,8 @@ def tickets_auto_close(*, now=None) -> int:
 
 
 __all__ = [
-    "DONE_STATUSES", "BulkResult", "TicketConflict", "comment_add", "ticket_create",
+    "DONE_STATUSES", "BulkResult", "TicketConflict", "checklist_tick", "comment_add",
+    "ticket_create", "ticket_notice",
     "ticket_rate", "ticket_transition", "ticket_update", "tickets_auto_close",
     "tickets_bulk_update", "time_log",
 ]

@@ -3,6 +3,8 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from maintenance import api as maintenance_api
+from monitoring import api as monitoring_api
 from tickets import api as tickets_api
 from tickets import api_sla
 
@@ -13,6 +15,8 @@ router = DefaultRouter()
 tickets_api.register(router)
 api_sla.register(router)
 core_api.register(router)
+maintenance_api.register(router)
+monitoring_api.register(router)
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

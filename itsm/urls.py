@@ -34,5 +34,7 @@ urlpatterns = [
     path("api/v1/", include("itsm.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path("", include("monitoring.urls")),
+    path("", include("maintenance.urls")),
     path("", include("tickets.urls")),
 ]

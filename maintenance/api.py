@@ -1,0 +1,2 @@
+def register(router) -> None:
+    """Maintenance viewsets are registered here."""

@@ -1,0 +1,2 @@
+def register(router) -> None:
+    """Monitoring viewsets are registered here."""

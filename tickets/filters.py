@@ -49,7 +49,7 @@ class TicketFilter(filters.FilterSet):
         value = (value or "").strip().lower()
         if value == "none":
             return queryset.filter(assignee__isnull=True)
-        if value.isdigit():
+        if value.isdigit() and len(value) <= 18:  # beyond bigint SQLite raises OverflowError
             return queryset.filter(assignee_id=int(value))
         return queryset.filter(Q(pk__in=[]))
 

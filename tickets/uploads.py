@@ -7,6 +7,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 
+# Not every system's MIME table knows these; logs should open as text.
+mimetypes.add_type("text/plain", ".log")
+
 MAX_FILES = 10
 SAFE_NAME_CHARS = 255
 

@@ -106,6 +106,17 @@ class TicketViewSet(viewsets.GenericViewSet):
                 "changes": s.EventSerializer(events, many=True).data}
         return Response(body, status=status.HTTP_409_CONFLICT)
 
+    def _check_may_act(self, ticket, *, requester_only: bool = False) -> None:
+        # Decided before the body is read: a role that may not act gets 403, whatever it sent.
+        user = self.request.user
+        if ticket.requester_id == user.pk:
+            return
+        if requester_only:
+            raise exceptions.PermissionDenied("Only the requester can do this.")
+        if not user.is_agent:
+            raise exceptions.PermissionDenied("Only the requester or a support engineer "
+                                              "can do this.")
+
     def _valid(self, serializer_class) -> dict:
         serializer = serializer_class(data=self.request.data,
                                       context=self.get_serializer_context())
@@ -160,6 +171,7 @@ class TicketViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def transition(self, request, ref=None):
         ticket = self.get_object()
+        self._check_may_act(ticket)
         data = self._valid(s.TransitionSerializer)
         services.ticket_transition(ticket=ticket, actor=request.user, to=data["status"],
                                    version=data.get("version"), note=data.get("note", ""))
@@ -205,6 +217,7 @@ class TicketViewSet(viewsets.GenericViewSet):
         return self._add_comment(ticket, s.AttachmentUploadSerializer)
 
     def _add_comment(self, ticket, serializer_class) -> Response:
+        self._check_may_act(ticket)
         data = self._valid(serializer_class)
         comment = services.comment_add(ticket=ticket, author=self.request.user,
                                        body=data.get("body", ""), internal=data["internal"],
@@ -221,6 +234,7 @@ class TicketViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def rate(self, request, ref=None):
         ticket = self.get_object()
+        self._check_may_act(ticket, requester_only=True)
         data = self._valid(s.RateSerializer)
         services.ticket_rate(ticket=ticket, user=request.user, rating=data["rating"],
                              comment=data.get("comment", ""))

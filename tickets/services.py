@@ -6,6 +6,8 @@ TicketConflict. Nothing is half-written: rows and stored files go together or no
 """
 
 from collections.abc import Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -53,9 +55,24 @@ class BulkResult:
     skipped: dict[str, str]
 
 
+_muted: ContextVar[bool] = ContextVar("tickets_notifications_muted", default=False)
+
+
+@contextmanager
+def notifications_muted():
+    """Replaying history (demo data, imports): nobody should be e-mailed about the past."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
 def _notify(event: str, ticket_id: int, object_id: int | None = None) -> None:
     from .tasks import send_ticket_notification
 
+    if _muted.get():
+        return
     transaction.on_commit(lambda: send_ticket_notification.delay(event, ticket_id, object_id))
 
 
@@ -566,6 +583,7 @@ def tickets_auto_close(*, now=None) -> int:
 
 __all__ = [
     "DONE_STATUSES", "BulkResult", "TicketConflict", "checklist_tick", "comment_add",
+    "notifications_muted",
     "ticket_create", "ticket_notice",
     "ticket_rate", "ticket_transition", "ticket_update", "tickets_auto_close",
     "tickets_bulk_update", "time_log",

@@ -1,7 +1,7 @@
 """One filter set for the desk queues and the API list, so both filter the same way."""
 
 import django_filters as filters
-from django.db.models import Q
+from django.db.models import F, Q
 
 from itsm.models import Service, Team, User
 
@@ -20,6 +20,8 @@ SORTS = {
     "title": ("Title", ("title", "id")),
     "number": ("Number", ("kind", "number")),
     "-number": ("Number, descending", ("-kind", "-number")),
+    # Paused and finished tickets have no deadline: they come last.
+    "due": ("SLA due soonest", (F("next_due_at").asc(nulls_last=True), "id")),
 }
 DEFAULT_SORT = "-updated"
 

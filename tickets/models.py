@@ -176,6 +176,7 @@ class Ticket(models.Model):
     resolution_warn_at = models.DateTimeField(null=True, blank=True)
     resolution_due_at = models.DateTimeField(null=True, blank=True)
     next_due_at = models.DateTimeField(null=True, blank=True)
+    next_warn_at = models.DateTimeField(null=True, blank=True)
     # Set once by the sweep when a moment passes; cleared if a change moves it ahead again.
     response_warned_at = models.DateTimeField(null=True, blank=True)
     response_breached_at = models.DateTimeField(null=True, blank=True)
@@ -208,9 +209,17 @@ class Ticket(models.Model):
             models.Index(fields=["requester", "-created_at"], name="ticket_requester"),
             models.Index(fields=["status", "resolved_at"], name="ticket_status_resolved"),
             models.Index(fields=["created_at"], name="ticket_created"),
-            # Queues sorted by the next SLA deadline.
+            # Queues sorted by the next SLA deadline, and the "at risk" view.
             models.Index(fields=["next_due_at"], condition=Q(status__in=OPEN_STATUSES),
                          name="ticket_open_next_due"),
+            models.Index(fields=["next_warn_at"], condition=Q(status__in=OPEN_STATUSES),
+                         name="ticket_open_next_warn"),
+            # The desk's "unassigned in my teams" queue and assignee=none, newest first.
+            models.Index(fields=["-updated_at"], name="ticket_open_unassigned",
+                         condition=Q(assignee__isnull=True, status__in=OPEN_STATUSES)),
+            # Open work sorted by priority.
+            models.Index(fields=["priority", "-updated_at"], name="ticket_open_priority",
+                         condition=Q(status__in=OPEN_STATUSES)),
             # The SLA sweep: "moments that passed and are not marked yet". Each index holds
             # only unmarked rows, so a sweep with nothing due reads nothing.
             models.Index(fields=["response_warn_at"], name="sla_response_warn",

@@ -82,7 +82,8 @@ def _moment(schedule, now, target, used, share, old):
 
 CLOCK_FIELDS = ["sla_policy", "sla_running_since", "response_target", "resolution_target",
                 "response_used", "resolution_used", "response_warn_at", "response_due_at",
-                "resolution_warn_at", "resolution_due_at", "next_due_at", "response_warned_at",
+                "resolution_warn_at", "resolution_due_at", "next_due_at", "next_warn_at",
+                "response_warned_at",
                 "response_breached_at", "resolution_warned_at", "resolution_breached_at",
                 "response_breached", "resolution_breached"]
 
@@ -108,6 +109,7 @@ def refresh(ticket: Ticket, now: datetime, *, reason: str, actor=None,
         ticket.sla_running_since = None
         ticket.response_warn_at = ticket.response_due_at = None
         ticket.resolution_warn_at = ticket.resolution_due_at = ticket.next_due_at = None
+        ticket.next_warn_at = None
         return events
 
     schedule = policy.calendar.schedule()
@@ -155,6 +157,7 @@ def refresh(ticket: Ticket, now: datetime, *, reason: str, actor=None,
                  old=old_due[clock].isoformat() if old_due[clock] else "",
                  new=due.isoformat())
     ticket.next_due_at = ticket.response_due_at if respond else ticket.resolution_due_at
+    ticket.next_warn_at = ticket.response_warn_at if respond else ticket.resolution_warn_at
     return events
 
 

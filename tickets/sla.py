@@ -63,9 +63,11 @@ def _fmt(moment: datetime | None, tz) -> str:
     return "—" if moment is None else f"{moment.astimezone(tz):%a %d %b %H:%M}"
 
 
-def human(delta: timedelta) -> str:
+def human(delta: timedelta, *, days_too: bool = True) -> str:
+    """"1 d 2 h 5 min"; business durations pass days_too=False ("26 h 5 min"), since a
+    business day is not 24 hours."""
     minutes = int(delta.total_seconds() // 60)
-    days, minutes = divmod(minutes, 24 * 60)
+    days, minutes = divmod(minutes, 24 * 60) if days_too else (0, minutes)
     hours, minutes = divmod(minutes, 60)
     parts = [f"{days} d" if days else "", f"{hours} h" if hours else "",
              f"{minutes} min" if minutes or not (days or hours) else ""]
@@ -120,8 +122,9 @@ def refresh(ticket: Ticket, now: datetime, *, reason: str, actor=None,
         ticket.resolution_target = timedelta(minutes=policy.resolution_minutes)
         verb = "applied" if old_policy_id is None else "now applies"
         note(f"SLA policy “{policy.name}” {verb} ({reason}): first response within "
-             f"{human(ticket.response_target)}, resolution within "
-             f"{human(ticket.resolution_target)} of business time on {policy.calendar}.",
+             f"{human(ticket.response_target, days_too=False)}, resolution within "
+             f"{human(ticket.resolution_target, days_too=False)} of business time on "
+             f"{policy.calendar}.",
              field="sla_policy", new=policy.name)
 
     respond, resolve = response_pending(ticket), resolution_pending(ticket)
@@ -152,8 +155,8 @@ def refresh(ticket: Ticket, now: datetime, *, reason: str, actor=None,
             setattr(ticket, f"{clock}_breached_at", None)
         if due != old_due[clock] and due is not None:
             label = "First response" if clock == "response" else "Resolution"
-            note(f"{label} due {_fmt(due, tz)} ({reason}; {human(used)} of "
-                 f"{human(target)} used).", field=f"{clock}_due_at",
+            note(f"{label} due {_fmt(due, tz)} ({reason}; {human(used, days_too=False)} of "
+                 f"{human(target, days_too=False)} used).", field=f"{clock}_due_at",
                  old=old_due[clock].isoformat() if old_due[clock] else "",
                  new=due.isoformat())
     ticket.next_due_at = ticket.response_due_at if respond else ticket.resolution_due_at

@@ -17,4 +17,5 @@ def sla_badge(ticket, now=None):
 
 @register.filter
 def duration(value):
-    return "—" if value is None else human(value)
+    """A business duration: hours, never days (a business day is not 24 hours)."""
+    return "—" if value is None else human(value, days_too=False)

@@ -18,12 +18,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST, PORT = "127.0.0.1", 8077
+# The server and this script must share the key: sessions are signed with it.
+BENCH_SECRET = "bench-" + "k" * 50
 sys.path.insert(0, str(ROOT))
 
 
 def django_setup():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itsm.settings")
     os.environ.setdefault("DEBUG", "1")
+    os.environ["SECRET_KEY"] = BENCH_SECRET
     import django
 
     django.setup()
@@ -31,7 +34,7 @@ def django_setup():
 
 def server_env() -> dict:
     env = dict(os.environ)
-    env.update(DEBUG="0", SECRET_KEY="bench-" + "k" * 50, ALLOWED_HOSTS="127.0.0.1",
+    env.update(DEBUG="0", SECRET_KEY=BENCH_SECRET, ALLOWED_HOSTS="127.0.0.1",
                SECURE_SSL_REDIRECT="0", SESSION_COOKIE_SECURE="0", CSRF_COOKIE_SECURE="0",
                LOG_LEVEL="WARNING")
     return env
@@ -39,6 +42,8 @@ def server_env() -> dict:
 
 def start_gunicorn(workers: int) -> subprocess.Popen:
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT,
+                   env=server_env(), check=True)
     proc = subprocess.Popen(
         [gunicorn, "itsm.wsgi", "-w", str(workers), "-b", f"{HOST}:{PORT}",
          "--log-level", "warning"], cwd=ROOT, env=server_env())

@@ -185,6 +185,9 @@ class Ticket(models.Model):
     # Outcomes, fixed when the clock stops: False = met, True = breached, None = not yet.
     response_breached = models.BooleanField(null=True, blank=True)
     resolution_breached = models.BooleanField(null=True, blank=True)
+    # Any target breached (by time used, a sweep mark or an outcome): the desk's "breached"
+    # view reads this column through an index instead of comparing durations per row.
+    sla_breached = models.BooleanField(default=False)
 
     # Filled by a Postgres trigger (migration 0002); stays NULL on SQLite, which searches
     # with LIKE instead.
@@ -214,6 +217,8 @@ class Ticket(models.Model):
                          name="ticket_open_next_due"),
             models.Index(fields=["next_warn_at"], condition=Q(status__in=OPEN_STATUSES),
                          name="ticket_open_next_warn"),
+            models.Index(fields=["next_due_at"], name="ticket_open_breached",
+                         condition=Q(status__in=OPEN_STATUSES, sla_breached=True)),
             # The desk's "unassigned in my teams" queue and assignee=none, newest first.
             models.Index(fields=["-updated_at"], name="ticket_open_unassigned",
                          condition=Q(assignee__isnull=True, status__in=OPEN_STATUSES)),

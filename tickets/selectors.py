@@ -4,7 +4,7 @@ import re
 
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from itsm.models import User
@@ -115,13 +115,8 @@ def at_risk(tickets: QuerySet[Ticket], now) -> QuerySet[Ticket]:
 
 
 def breached(tickets: QuerySet[Ticket], now) -> QuerySet[Ticket]:
-    """Open tickets past a deadline, including paused ones that breached before pausing."""
-    # Time used is banked when a clock pauses, so used > target finds those that breached
-    # and then paused before a sweep marked them.
-    return tickets.filter(Q(next_due_at__lte=now) | Q(response_breached=True)
-                          | Q(resolution_breached_at__isnull=False)
-                          | Q(resolution_used__gt=F("resolution_target"))
-                          | Q(first_response_at__isnull=True, response_breached_at__isnull=False)
-                          | Q(first_response_at__isnull=True,
-                              response_used__gt=F("response_target")),
+    """Open tickets that missed a target: marked by the sweep or the clock (`sla_breached`,
+    which also covers those that breached and then paused), or past due since the last
+    sweep."""
+    return tickets.filter(Q(sla_breached=True) | Q(next_due_at__lte=now),
                           status__in=OPEN_STATUSES)

@@ -87,7 +87,7 @@ CLOCK_FIELDS = ["sla_policy", "sla_running_since", "response_target", "resolutio
                 "resolution_warn_at", "resolution_due_at", "next_due_at", "next_warn_at",
                 "response_warned_at",
                 "response_breached_at", "resolution_warned_at", "resolution_breached_at",
-                "response_breached", "resolution_breached"]
+                "response_breached", "resolution_breached", "sla_breached"]
 
 
 def refresh(ticket: Ticket, now: datetime, *, reason: str, actor=None,
@@ -112,6 +112,7 @@ def refresh(ticket: Ticket, now: datetime, *, reason: str, actor=None,
         ticket.response_warn_at = ticket.response_due_at = None
         ticket.resolution_warn_at = ticket.resolution_due_at = ticket.next_due_at = None
         ticket.next_warn_at = None
+        ticket.sla_breached = bool(ticket.response_breached or ticket.resolution_breached)
         return events
 
     schedule = policy.calendar.schedule()
@@ -161,7 +162,24 @@ def refresh(ticket: Ticket, now: datetime, *, reason: str, actor=None,
                  new=due.isoformat())
     ticket.next_due_at = ticket.response_due_at if respond else ticket.resolution_due_at
     ticket.next_warn_at = ticket.response_warn_at if respond else ticket.resolution_warn_at
+    ticket.sla_breached = is_breached(ticket, now)
     return events
+
+
+def is_breached(ticket: Ticket, now: datetime) -> bool:
+    """Has any target been missed, by an outcome, a sweep mark or the time used so far?"""
+    if ticket.response_breached or ticket.resolution_breached:
+        return True
+    respond, resolve = response_pending(ticket), resolution_pending(ticket)
+    if respond and (ticket.response_breached_at is not None
+                    or ticket.response_used > (ticket.response_target or ticket.response_used)
+                    or (ticket.response_due_at is not None and ticket.response_due_at <= now)):
+        return True
+    return resolve and (ticket.resolution_breached_at is not None
+                        or ticket.resolution_used > (ticket.resolution_target
+                                                     or ticket.resolution_used)
+                        or (ticket.resolution_due_at is not None
+                            and ticket.resolution_due_at <= now))
 
 
 def live_used(ticket: Ticket, clock: str, now: datetime | None = None) -> timedelta:

@@ -57,7 +57,10 @@ def sla_sweep(*, now=None, batch: int = BATCH) -> dict[str, int]:
                 if not ids:
                     break
                 marked = Ticket.objects.filter(pk__in=ids, **{f"{crossing.mark}__isnull": True})
-                marked.update(**{crossing.mark: now})
+                changes = {crossing.mark: now}
+                if crossing.trigger in (Trigger.RESPONSE_BREACH, Trigger.RESOLUTION_BREACH):
+                    changes["sla_breached"] = True
+                marked.update(**changes)
                 TicketEvent.objects.bulk_create(
                     TicketEvent(ticket_id=pk, at=now, action=TicketEvent.Action.SLA,
                                 field=crossing.mark, message=crossing.label,

@@ -137,6 +137,18 @@ def client_for(client):
     return make
 
 
+def pytest_collection_modifyitems(items):
+    """Mark tests that commit for real (transaction=True, live_server): `make test` runs
+    them after the parallel run, in one process. Their teardown empties the tables that
+    migrations filled, which a later test in the same xdist worker would miss."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        names = getattr(item, "fixturenames", ())
+        if ((marker and marker.kwargs.get("transaction")) or "live_server" in names
+                or "transactional_db" in names):
+            item.add_marker(pytest.mark.transactional)
+
+
 def pytest_report_header(config):
     db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     return [f"tend: database={db} ci={IN_CI}"]

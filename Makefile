@@ -21,6 +21,7 @@ migrate: $(STAMP)
 
 demo: migrate
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_maintenance
 
 ## web + worker + beat, on SQLite and a file broker unless DATABASE_URL / REDIS_URL are set
 run: demo

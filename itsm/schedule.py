@@ -23,4 +23,28 @@ BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/15"),
         "options": {"expires": 14 * 60},
     },
+    "maintenance-generate-work": {
+        # Plan occurrences inside their lead time become work items, once each.
+        "task": "maintenance.tasks.generate_work",
+        "schedule": 60.0,
+        "options": {"expires": 50},
+    },
+    "maintenance-patch-followups": {
+        # Overdue patches get one PAT ticket per asset (or per advisory on many assets).
+        "task": "maintenance.tasks.patch_followups",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 14 * 60},
+    },
+    "monitoring-dispatch": {
+        # Claims checks due in the next few seconds; each runs at its own slot.
+        "task": "monitoring.tasks.dispatch",
+        "schedule": 5.0,
+        "options": {"expires": 5},
+    },
+    "monitoring-rollup-prune": {
+        # Raw results past TEND_RESULTS_RETENTION_DAYS become hourly rollups, then go.
+        "task": "monitoring.tasks.rollup_and_prune",
+        "schedule": crontab(hour=3, minute=17),
+        "options": {"expires": 3600},
+    },
 }

@@ -134,6 +134,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 if CELERY_BROKER_URL == "filesystem://":
     _queue = VAR_DIR / "celery" / "queue"
+    # The file transport does not create its folders; a missing one fails every enqueue.
+    for _folder in (_queue, VAR_DIR / "celery" / "processed"):
+        _folder.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue),
         "data_folder_out": str(_queue),
@@ -179,6 +182,7 @@ SPECTACULAR_SETTINGS = {
         "StatusEnum": "tickets.models.Status",
         "PriorityEnum": "tickets.models.Priority",
         "LevelEnum": "tickets.models.Level",
+        "PatchStateEnum": "maintenance.models_patch.PatchState",
     },
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
 }

@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.authtoken.models import Token
 
 from tests.factories import make_ticket
+from tests.maintenance.role_rules import maintenance_rules, maintenance_world
 from tickets import services
 
 LOGIN, OK = "login", "ok"
@@ -109,6 +110,8 @@ RULES: dict[str, Rule] = {
                                 api=True),
 }
 
+RULES.update(maintenance_rules(Rule, who, LOGIN, OK))
+
 
 def _walk(patterns, prefix="", namespace=None):
     for p in patterns:
@@ -142,7 +145,7 @@ def test_no_rule_is_left_for_a_url_that_is_gone():
 
 @pytest.fixture
 def world(alice, bob, dee, manny, team):
-    ticket = make_ticket(alice, title="Sample", team=team,
+    ticket = make_ticket(alice, title="Sample", team=team, checklist=[{"text": "Check"}],
                          files=[SimpleUploadedFile("log.txt", b"boot log")])
     services.comment_add(ticket=ticket, author=dee, body="Secret note", internal=True)
     from itsm.models import BusinessCalendar
@@ -157,6 +160,7 @@ def world(alice, bob, dee, manny, team):
             "api-sla-policy-detail": SlaPolicy.objects.first().pk,
             "api-escalation-rule-detail": rule.pk,
             "api-calendar-detail": BusinessCalendar.objects.first().pk,
+            **maintenance_world(dee=dee, team=team, ticket=ticket),
         },
     }
 

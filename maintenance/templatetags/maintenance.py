@@ -1,0 +1,85 @@
+"""Template helpers for maintenance pages, and the two pieces other pages include:
+
+    {% load maintenance %}
+    {% maintenance_banner %}          planned maintenance banner (base.html, portal, status)
+    {% work_item_panel ticket %}      checklist panel on the desk ticket page
+
+Times in a plan's own zone: wrap them in {% load tz %}{% timezone plan.time_zone %}.
+"""
+
+from datetime import timedelta
+
+from django import template
+from django.utils import timezone
+
+from maintenance import selectors
+
+register = template.Library()
+
+
+@register.filter
+def duration(value: timedelta | None) -> str:
+    if not value:
+        return "—"
+    minutes = int(value.total_seconds() // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = [f"{days} d" if days else "", f"{hours} h" if hours else "",
+             f"{minutes} min" if minutes else ""]
+    return " ".join(p for p in parts if p) or "0 min"
+
+
+@register.filter
+def outcome_badge(outcome: str) -> str:
+    return selectors.Outcome.BADGES.get(outcome, "text-bg-light border")
+
+
+@register.filter
+def outcome_label(outcome: str) -> str:
+    return selectors.Outcome.LABELS.get(outcome, outcome)
+
+
+@register.filter
+def severity_badge(severity: str) -> str:
+    return {"critical": "text-bg-danger", "high": "text-bg-warning", "medium": "text-bg-info",
+            "low": "text-bg-light border"}.get(severity, "text-bg-light border")
+
+
+@register.filter
+def patch_state_badge(state: str) -> str:
+    return {"missing": "text-bg-warning", "scheduled": "text-bg-info",
+            "installed": "text-bg-success", "failed": "text-bg-danger",
+            "deferred": "text-bg-secondary", "not_applicable": "text-bg-light border",
+            }.get(state, "text-bg-light border")
+
+
+@register.filter
+def percent_class(value) -> str:
+    if value is None:
+        return "text-body-secondary"
+    return "text-success" if value >= 95 else "text-warning-emphasis" if value >= 80 \
+        else "text-danger"
+
+
+@register.inclusion_tag("maintenance/_banner.html", takes_context=True)
+def maintenance_banner(context):
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"maintenance_windows": []}
+    now = timezone.now()
+    windows = selectors.banner_windows(user, now=now)
+    for window in windows:
+        window.user_services = selectors.window_services(window)
+    return {"maintenance_windows": windows, "now": now}
+
+
+@register.inclusion_tag("maintenance/_work_item_panel.html", takes_context=True)
+def work_item_panel(context, ticket):
+    from maintenance.views_work import panel_context
+
+    request = context["request"]
+    result = panel_context(request.user, ticket)
+    result["request"] = request
+    result["csrf_token"] = context.get("csrf_token")
+    return result

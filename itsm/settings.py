@@ -135,12 +135,13 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesyste
 if CELERY_BROKER_URL == "filesystem://":
     _queue = VAR_DIR / "celery" / "queue"
     # The file transport does not create its folders; a missing one fails every enqueue.
-    for _folder in (_queue, VAR_DIR / "celery" / "processed"):
+    for _folder in (_queue, VAR_DIR / "celery" / "processed", VAR_DIR / "celery" / "control"):
         _folder.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue),
         "data_folder_out": str(_queue),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
 CELERY_TASK_ACKS_LATE = True

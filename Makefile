@@ -26,7 +26,7 @@ demo: migrate
 ## web + worker + beat, on SQLite and a file broker unless DATABASE_URL / REDIS_URL are set
 run: demo
 	@DEBUG=$${DEBUG:-1} $(BIN)/python manage.py demo_logins --port $(PORT)
-	DEBUG=$${DEBUG:-1} $(BIN)/honcho --no-prefix -f Procfile start 2>&1 || DEBUG=$${DEBUG:-1} $(BIN)/honcho -f Procfile start
+	DEBUG=$${DEBUG:-1} PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile start
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

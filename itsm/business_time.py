@@ -14,14 +14,15 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-MAX_DAYS = 3 * 366
+MAX_CLOSED_DAYS = 400  # more closed days in a row than this: the calendar is broken
+MAX_DAYS = 100 * 366
 ZERO = timedelta(0)
 
 Span = tuple[time, time | None]  # end None = midnight at the end of the day
 
 
 class NoOpenTime(ValueError):
-    """The calendar has no working time within MAX_DAYS of the start."""
+    """The calendar has no working time for more than MAX_CLOSED_DAYS days in a row."""
 
 
 @dataclass(frozen=True)
@@ -48,44 +49,53 @@ class Schedule:
                 out.append((s, e))
         return out
 
-    def _days_from(self, instant: datetime):
+    def _open_days_from(self, instant: datetime):
+        """(day, intervals) for each day from `instant`'s local date that has open time."""
         day = instant.astimezone(self.tz).date()
+        closed_streak = 0
         for offset in range(MAX_DAYS):
-            yield day + timedelta(days=offset)
-        raise NoOpenTime("No working time in this calendar within three years.")
+            intervals = self.intervals_on(day + timedelta(days=offset))
+            if intervals:
+                closed_streak = 0
+                yield day + timedelta(days=offset), intervals
+            else:
+                closed_streak += 1
+                if closed_streak > MAX_CLOSED_DAYS:
+                    break
+        raise NoOpenTime(f"No working time in this calendar for over {MAX_CLOSED_DAYS} days.")
 
     def between(self, a: datetime, b: datetime) -> timedelta:
         if b <= a:
             return ZERO
         total = ZERO
         last_day = b.astimezone(self.tz).date()
-        for day in self._days_from(a):
-            if day > last_day:
-                break
+        day = a.astimezone(self.tz).date()
+        while day <= last_day:
             for s, e in self.intervals_on(day):
                 overlap = min(e, b) - max(s, a)
                 if overlap > ZERO:
                     total += overlap
+            day += timedelta(days=1)
         return total
 
     def add(self, a: datetime, duration: timedelta) -> datetime:
         if duration <= ZERO:
             return a
         remaining = duration
-        for day in self._days_from(a):
-            for s, e in self.intervals_on(day):
+        for _day, intervals in self._open_days_from(a):
+            for s, e in intervals:
                 s = max(s, a)
                 if e <= s:
                     continue
                 if e - s >= remaining:
                     return s + remaining
                 remaining -= e - s
-        raise NoOpenTime  # pragma: no cover - _days_from raises first
+        raise NoOpenTime  # pragma: no cover - _open_days_from raises first
 
     def next_open(self, a: datetime) -> datetime:
         """`a` if the calendar is open at `a`, else the moment it next opens."""
-        for day in self._days_from(a):
-            for s, e in self.intervals_on(day):
+        for _day, intervals in self._open_days_from(a):
+            for s, e in intervals:
                 if e > a:
                     return max(s, a)
         raise NoOpenTime  # pragma: no cover

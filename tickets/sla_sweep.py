@@ -6,7 +6,7 @@ rows are claimed with SELECT … FOR UPDATE SKIP LOCKED and marked with a guarde
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -37,10 +37,48 @@ CROSSINGS = (
 
 
 def _due(crossing: Crossing, now):
-    # Matches the partial indexes on Ticket (sla_response_warn, …): mark IS NULL.
+    # Served by the partial indexes on Ticket (sla_response_warn, …); rows already marked
+    # are filtered on the heap: only open tickets past a moment, a short range.
     return Ticket.objects.filter(**{f"{crossing.moment}__lte": now,
                                     f"{crossing.mark}__isnull": True},
                                  status__in=OPEN_STATUSES)
+
+
+def _claim(crossing: Crossing, now, batch: int) -> list[int]:
+    """Mark up to `batch` unmarked tickets past the moment; return their ids.
+
+    Postgres: one guarded UPDATE over rows picked with FOR UPDATE SKIP LOCKED, so two
+    sweeps never take the same row and a row is never marked twice. Only the unindexed
+    mark column changes, so the row is updated in place (HOT) with no index writes.
+    """
+    due = _due(crossing, now)
+    if connection.vendor != "postgresql":
+        ids = list(due.values_list("pk", flat=True)[:batch])
+        Ticket.objects.filter(pk__in=ids, **{f"{crossing.mark}__isnull": True}).update(
+            **{crossing.mark: now})
+        return ids
+    picked = due.select_for_update(skip_locked=True).values("pk")[:batch]
+    inner, params = picked.query.sql_with_params()
+    table, mark = Ticket._meta.db_table, crossing.mark
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET {mark} = %s WHERE id IN ({inner}) "  # noqa: S608
+                       f"AND {mark} IS NULL RETURNING id", [now, *params])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _in_list(ids) -> str:
+    return ", ".join(["%s"] * len(ids))
+
+
+def _add_events(ids: list[int], now, *, field: str, message: str) -> None:
+    """One timeline entry per ticket, written by the database from the ids (no objects)."""
+    events, tickets = TicketEvent._meta.db_table, Ticket._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {events} (ticket_id, actor_id, at, action, field, old_value, "  # noqa: S608
+            f"new_value, message, version, is_internal) SELECT id, NULL, %s, %s, %s, '', '', "
+            f"%s, version, %s FROM {tickets} WHERE id IN ({_in_list(ids)})",
+            [now, TicketEvent.Action.SLA, field, message, True, *ids])
 
 
 def sla_sweep(*, now=None, batch: int = BATCH) -> dict[str, int]:
@@ -52,20 +90,10 @@ def sla_sweep(*, now=None, batch: int = BATCH) -> dict[str, int]:
         counts[crossing.trigger] = 0
         while True:
             with transaction.atomic():
-                ids = list(_due(crossing, now).select_for_update(skip_locked=True)
-                           .values_list("pk", flat=True)[:batch])
+                ids = _claim(crossing, now, batch)
                 if not ids:
                     break
-                marked = Ticket.objects.filter(pk__in=ids, **{f"{crossing.mark}__isnull": True})
-                changes = {crossing.mark: now}
-                if crossing.trigger in (Trigger.RESPONSE_BREACH, Trigger.RESOLUTION_BREACH):
-                    changes["sla_breached"] = True
-                marked.update(**changes)
-                TicketEvent.objects.bulk_create(
-                    TicketEvent(ticket_id=pk, at=now, action=TicketEvent.Action.SLA,
-                                field=crossing.mark, message=crossing.label,
-                                is_internal=True, version=0)
-                    for pk in ids)
+                _add_events(ids, now, field=crossing.mark, message=crossing.label)
                 _escalate(crossing, ids, rules, now)
             counts[crossing.trigger] += len(ids)
             if len(ids) < batch:
@@ -89,20 +117,24 @@ def _escalate(crossing: Crossing, ids: list[int], rules: list[EscalationRule], n
         if not rows:
             continue
         hold = _hold_until(rule, {cal for _, cal in rows if cal}, now)
-        Escalation.objects.bulk_create(
-            [Escalation(ticket_id=pk, rule=rule, trigger=crossing.trigger, fired_at=now,
-                        notify_after=hold.get(cal, now)) for pk, cal in rows],
-            ignore_conflicts=True)
+        by_moment: dict = {}
+        for pk, cal in rows:
+            by_moment.setdefault(hold.get(cal, now), []).append(pk)
+        table, tickets = Escalation._meta.db_table, Ticket._meta.db_table
+        with connection.cursor() as cursor:
+            for notify_after, pks in by_moment.items():
+                cursor.execute(
+                    f"INSERT INTO {table} (ticket_id, rule_id, trigger, fired_at, notify_after) "  # noqa: S608
+                    f"SELECT id, %s, %s, %s, %s FROM {tickets} WHERE id IN ({_in_list(pks)}) "
+                    "ON CONFLICT DO NOTHING", [rule.pk, crossing.trigger, now, notify_after, *pks])
         pks = [pk for pk, _ in rows]
         if rule.reassign_team_id or rule.raise_priority:
             from .services import ticket_escalate
 
             for ticket in Ticket.objects.filter(pk__in=pks, status__in=OPEN_STATUSES):
                 ticket_escalate(ticket=ticket, rule=rule, label=crossing.label, now=now)
-        TicketEvent.objects.bulk_create(
-            TicketEvent(ticket_id=pk, at=now, action=TicketEvent.Action.SLA, is_internal=True,
-                        message=f"Escalation “{rule.name}”: {_describe(rule)}", version=0)
-            for pk in pks)
+        _add_events(pks, now, field="escalation",
+                    message=f"Escalation “{rule.name}”: {_describe(rule)}")
 
 
 def _hold_until(rule: EscalationRule, calendar_ids: set[int], now) -> dict[int, object]:

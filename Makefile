@@ -22,6 +22,7 @@ migrate: $(STAMP)
 demo: migrate
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_maintenance
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_monitoring
 
 ## web + worker + beat, on SQLite and a file broker unless DATABASE_URL / REDIS_URL are set
 run: demo

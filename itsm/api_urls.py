@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from maintenance import api as maintenance_api
 from monitoring import api as monitoring_api
+from reports import api as reports_api
 from tickets import api as tickets_api
 from tickets import api_sla
 
@@ -17,6 +18,7 @@ api_sla.register(router)
 core_api.register(router)
 maintenance_api.register(router)
 monitoring_api.register(router)
+reports_api.register(router)
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

@@ -47,4 +47,10 @@ BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=17),
         "options": {"expires": 3600},
     },
+    "reports-weekly-summary": {
+        # Monday morning: last week's figures to managers who asked for them.
+        "task": "reports.tasks.send_weekly_summaries",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=0),
+        "options": {"expires": 6 * 3600},
+    },
 }

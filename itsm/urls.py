@@ -36,5 +36,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("", include("monitoring.urls")),
     path("", include("maintenance.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("tickets.urls")),
 ]

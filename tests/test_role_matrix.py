@@ -20,6 +20,7 @@ from rest_framework.authtoken.models import Token
 
 from tests.factories import make_ticket
 from tests.maintenance.role_rules import maintenance_rules, maintenance_world
+from tests.monitoring.role_rules import monitoring_rules, monitoring_world
 from tickets import services
 
 LOGIN, OK = "login", "ok"
@@ -49,6 +50,8 @@ API_ANY = who(401, 200, 200, 200, 200)
 API_OWN = who(401, 200, 404, 200, 200)
 API_STAFF_READ = who(401, 403, 403, 200, 200)
 API_ADMIN_WRITE = who(401, 403, 403, 403, 403)
+REPORT_PAGE = who(LOGIN, 403, 403, 403, 200)
+API_REPORTS = who(401, 403, 403, 403, 200)
 
 RULES: dict[str, Rule] = {
     # Accounts and landing
@@ -111,6 +114,16 @@ RULES: dict[str, Rule] = {
 }
 
 RULES.update(maintenance_rules(Rule, who, LOGIN, OK))
+RULES.update(monitoring_rules(Rule, who, LOGIN, OK))
+RULES.update({f"reports:{name}": Rule(get=REPORT_PAGE) for name in (
+    "dashboard", "definitions", "sla", "times", "volume", "availability", "work", "maintenance",
+    "satisfaction", "workload")})
+RULES.update({
+    "reports:subscription": Rule(get=POST_ONLY, post=who(LOGIN, 403, 403, 403, OK)),
+    "api-report-list": Rule(get=API_REPORTS, api=True),
+    "api-report-detail": Rule(get=API_REPORTS, api=True),
+    "api-report-dashboard": Rule(get=API_REPORTS, api=True),
+})
 
 
 def _walk(patterns, prefix="", namespace=None):
@@ -161,6 +174,7 @@ def world(alice, bob, dee, manny, team):
             "api-escalation-rule-detail": rule.pk,
             "api-calendar-detail": BusinessCalendar.objects.first().pk,
             **maintenance_world(dee=dee, team=team, ticket=ticket),
+            **monitoring_world(),
         },
     }
 
@@ -170,9 +184,9 @@ def _url(route: str, name: str, world) -> str:
         key = match.group(1) or match.group(2)
         if key == "ref":
             return world["ref"]
-        if key == "pk":
+        if key in ("pk", "uuid"):
             return str(world["pk"][name])
-        return {"uidb64": "MQ", "token": "set-password"}.get(key, "x")
+        return {"uidb64": "MQ", "token": "set-password", "name": "sla"}.get(key, "x")
 
     path = re.sub(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^)]*\)", fill, route)
     return "/" + path.replace("^", "").replace("$", "")

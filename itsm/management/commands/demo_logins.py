@@ -38,8 +38,11 @@ def _exists(path: str) -> bool:
 
 def landing(user: User) -> str:
     """Where the user lands after signing in (itsm.views.home), and what else they reach."""
+    reports = user.has_perm("tickets.view_reports") and _exists("/reports/")
+    if reports and not user.is_agent:
+        return ", ".join(["reports /reports/", "desk /desk/ (read-only)"])
     places = ["desk /desk/" if user.sees_all_tickets else "portal /"]
-    if user.has_perm("tickets.view_reports") and _exists("/reports/"):
+    if reports:
         places.append("reports /reports/")
     if user.is_staff:
         places.append("admin /admin/")

@@ -1,0 +1,94 @@
+"""Manager report pages on the scale data: each report and the dashboard, on gunicorn.
+
+Adds what the scale tickets lack (bench/reports_seed.py: 10,000 checks with 90 days of
+state changes and weekly maintenance windows, plans with occurrences, patches) unless it
+is there already, then times every report page, the dashboard, a CSV export and the API
+(median and p95 of sequential requests after a warm-up) for the default period (last 30
+days) and a 90-day one. Targets: each report < 1 s, the dashboard < 1.5 s.
+
+Usage: bench/reports_pages.py [--requests 9] [--workers 2] [--no-seed] [--drop-seed]
+Needs DATABASE_URL=postgres://…/tend_bench (seeded with seed_demo --tickets 1000000).
+"""
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import run  # noqa: E402  (bench/run.py: gunicorn, sessions, timing)
+
+REPORTS = ["sla", "times", "volume", "availability", "work", "maintenance", "satisfaction",
+           "workload"]
+
+
+def cases() -> list[tuple[str, str]]:
+    found = [("dashboard", "/reports/")]
+    found += [(name, f"/reports/{name}/") for name in REPORTS]
+    found += [("dashboard, 90 days", "/reports/?preset=90d")]
+    found += [(f"{name}, 90 days", f"/reports/{name}/?preset=90d")
+              for name in ("sla", "times", "volume", "availability", "workload")]
+    found += [("volume, team filter", "/reports/volume/?team={team}"),
+              ("CSV sla breaches", "/reports/sla/?format=csv&table=breaches"),
+              ("CSV availability checks", "/reports/availability/?format=csv&table=checks"),
+              ("API times", "/api/v1/reports/times/"),
+              ("API dashboard", "/api/v1/reports/dashboard/")]
+    return found
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=9)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--no-seed", action="store_true", help="do not add checks, plans…")
+    parser.add_argument("--drop-seed", action="store_true",
+                        help="remove what reports_seed added, then stop")
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        raise SystemExit("Set DATABASE_URL to the Postgres benchmark database (bench/README.md)")
+    run.django_setup()
+    import reports_seed
+    from django.core.management import call_command
+
+    from itsm.models import Team
+    from monitoring.models import CheckStateChange
+    from tickets.models import Ticket
+
+    call_command("migrate", verbosity=0)
+    if args.drop_seed:
+        reports_seed.drop()
+        print("bench report data removed")
+        return
+    if not args.no_seed:
+        print("seeding availability data (once) …", flush=True)
+        print(f"  state changes added: {reports_seed.seed_availability():,}")
+        print(f"  plan occurrences added: {reports_seed.seed_maintenance():,}", flush=True)
+    print(f"tickets: {Ticket.objects.count():,}; state changes: "
+          f"{CheckStateChange.objects.count():,}")
+    team = Team.objects.order_by("pk").values_list("pk", flat=True).first()
+    cookie = {"Cookie": run.session_cookie("manny")}
+    token = {"Authorization": f"Token {run.api_token('manny')}"}
+    run.PORT = 8096  # not bench/run.py's port, so both can run
+    proc = run.start_gunicorn(args.workers)
+    try:
+        print(f"Report pages ({args.requests} sequential requests each after 5 warm-ups, "
+              f"gunicorn -w {args.workers}):")
+        worst = {}
+        for label, path in cases():
+            path = path.format(team=team)
+            headers = token if path.startswith("/api/") else cookie
+            median, p95, status = run.timed_get(path, headers, args.requests)
+            worst[label] = median
+            print(f"  {label:<28} median {median:7.1f} ms   p95 {p95:7.1f} ms   HTTP {status}",
+                  flush=True)
+        reports = [v for k, v in worst.items() if not k.startswith(("dashboard", "CSV", "API"))]
+        print(f"slowest report page (median): {max(reports):.0f} ms (target < 1000); "
+              f"dashboard: {worst['dashboard']:.0f} ms (target < 1500)")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+from django import template
+
+from monitoring.states import describe_duration
+
+register = template.Library()
+
+STATE_BADGES = {
+    "up": "text-bg-success", "degraded": "text-bg-warning", "pending": "text-bg-warning",
+    "down": "text-bg-danger", "paused": "text-bg-secondary", "unknown": "text-bg-light border",
+}
+SERVICE_STATES = {
+    "operational": ("text-bg-success", "Operational", "bi-check-circle-fill"),
+    "degraded": ("text-bg-warning", "Degraded", "bi-exclamation-triangle-fill"),
+    "outage": ("text-bg-danger", "Outage", "bi-x-octagon-fill"),
+    "maintenance": ("text-bg-info", "Maintenance", "bi-tools"),
+    "unknown": ("text-bg-light border", "No data", "bi-question-circle"),
+}
+
+
+@register.filter
+def state_badge(state: str) -> str:
+    return STATE_BADGES.get(state, "text-bg-light border")
+
+
+@register.filter
+def service_badge(state: str) -> str:
+    return SERVICE_STATES.get(state, SERVICE_STATES["unknown"])[0]
+
+
+@register.filter
+def service_label(state: str) -> str:
+    return SERVICE_STATES.get(state, SERVICE_STATES["unknown"])[1]
+
+
+@register.filter
+def service_icon(state: str) -> str:
+    return SERVICE_STATES.get(state, SERVICE_STATES["unknown"])[2]
+
+
+@register.filter
+def seconds(value) -> str:
+    """A number of seconds (or a timedelta) in words: "90 s", "12 min", "3 h 5 min"."""
+    if value is None or value == "":
+        return "—"
+    if hasattr(value, "total_seconds"):
+        value = value.total_seconds()
+    return describe_duration(float(value))
+
+
+@register.filter
+def ms(value) -> str:
+    if value is None or value == "":
+        return "—"
+    return f"{value:,.0f} ms" if value >= 10 else f"{value:.1f} ms"
+
+
+@register.filter
+def percent(value, digits: int = 2) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.{digits}f}%"

@@ -1,0 +1,11 @@
+from django.contrib import admin
+
+from .models import ReportSubscription
+
+
+@admin.register(ReportSubscription)
+class ReportSubscriptionAdmin(admin.ModelAdmin):
+    list_display = ["user", "weekly", "updated_at"]
+    list_filter = ["weekly"]
+    search_fields = ["user__username", "user__email", "user__last_name"]
+    raw_id_fields = ["user"]

@@ -1,0 +1,123 @@
+"""Satisfaction: ratings (1–5 stars) of the tickets resolved in the period, by team.
+
+Response rate = rated ÷ resolved. A rating given later to a ticket resolved in the period
+counts for the period of its resolution.
+"""
+
+from django.db.models import Count, Sum
+
+from ..tables import (
+    DATETIME,
+    FLOAT,
+    INT,
+    PERCENT,
+    RATING,
+    REF,
+    TEXT,
+    Chart,
+    Column,
+    Figure,
+    Report,
+    Section,
+    Table,
+    cap,
+    pct,
+)
+from . import common, headline
+
+TITLE = "Satisfaction"
+COMMENT_CHARS = 500
+
+
+def _average(total, rated):
+    return round(total / rated, 2) if rated else None
+
+
+def build(period, filters, *, limit: int | None = 20, now=None) -> Report:
+    resolved = common.resolved_between(filters, period.start, period.end)
+    by_team = list(resolved.order_by().values("team__name").annotate(
+        resolved=Count("pk"), rated=Count("rating"), stars=Sum("rating"))
+        .order_by("team__name"))
+    spread = dict(resolved.filter(rating__isnull=False).order_by().values("rating")
+                  .annotate(n=Count("pk")).values_list("rating", "n"))
+    comments = list(resolved.filter(rating__isnull=False).exclude(rating_comment="")
+                    .order_by("-rated_at", "-pk")
+                    .values("kind", "number", "title", "team__name", "rating",
+                            "rating_comment", "rated_at")[: (limit + 1) if limit else None])
+    comments, truncated = cap(comments, limit)
+
+    resolved_n = sum(r["resolved"] for r in by_team)
+    rated_n = sum(r["rated"] for r in by_team)
+    stars = sum(r["stars"] or 0 for r in by_team)
+    team_rows = [{"team": r["team__name"] or common.NO_TEAM, "resolved": r["resolved"],
+                  "rated": r["rated"], "response_rate": pct(r["rated"], r["resolved"]),
+                  "average": _average(r["stars"] or 0, r["rated"])} for r in by_team]
+    spread_rows = [{"rating": n, "tickets": spread.get(n, 0), "share": pct(spread.get(n, 0),
+                                                                          rated_n)}
+                   for n in range(5, 0, -1)]
+    comment_rows = [{
+        "ref": common.ref(c["kind"], c["number"]),
+        "ref_url": common.desk_url(c["kind"], c["number"]),
+        "title": c["title"], "team": c["team__name"] or common.NO_TEAM, "rating": c["rating"],
+        "comment": c["rating_comment"][:COMMENT_CHARS], "rated_at": c["rated_at"],
+    } for c in comments]
+
+    report = Report("satisfaction", TITLE, period, filters, summary=[
+        Figure("average", "Average rating", _average(stars, rated_n), RATING, better="up",
+               hint=f"{rated_n} ratings"),
+        Figure("response_rate", "Response rate", pct(rated_n, resolved_n), PERCENT,
+               better="up", hint=f"{rated_n} of {resolved_n} resolved tickets rated"),
+    ])
+    report.sections = [
+        Section("By team", anchor="team", tables=[
+            Table("by_team", "Ratings by team", [
+                Column("team", "Team", TEXT), Column("resolved", "Resolved", INT),
+                Column("rated", "Rated", INT), Column("response_rate", "Response rate", PERCENT),
+                Column("average", "Average rating", FLOAT)], team_rows,
+                empty="No ticket was resolved in this period.")],
+            chart=Chart("bar", [r["team"] for r in team_rows], [
+                {"label": "Average rating", "data": [r["average"] for r in team_rows]}],
+                horizontal=True, title="Average rating (1–5)") if team_rows else None),
+        Section("Ratings given", anchor="spread", tables=[
+            Table("ratings", "How many tickets got each rating", [
+                Column("rating", "Rating", RATING), Column("tickets", "Tickets", INT),
+                Column("share", "Share", PERCENT)], spread_rows if rated_n else [],
+                empty="No rating in this period.")],
+            chart=Chart("bar", [f"{r['rating']} ★" for r in spread_rows], [
+                {"label": "Tickets", "data": [r["tickets"] for r in spread_rows]}])
+            if rated_n else None),
+        Section("Recent comments", anchor="comments", tables=[
+            Table("comments", "Latest comments left with a rating", [
+                Column("ref", "Ticket", REF), Column("rating", "Rating", RATING),
+                Column("comment", "Comment", TEXT), Column("team", "Team", TEXT, minor=True),
+                Column("rated_at", "Rated", DATETIME, minor=True)], comment_rows,
+                truncated=truncated, empty="No comment in this period.")]),
+    ]
+    return report
+
+
+def needs() -> headline.Needs:
+    return headline.Needs(aggregates={headline.RESOLVED: {
+        "sat_resolved": Count("pk"), "sat_rated": Count("rating"), "sat_stars": Sum("rating")}})
+
+
+def from_found(found: headline.Found, current, previous, filters, now) -> list[Figure]:
+    def value(span, name):
+        return found.get(headline.RESOLVED, span, name) or 0
+
+    now_, before = headline.NOW, headline.BEFORE
+    return [
+        Figure("average", "Average rating", _average(value(now_, "sat_stars"),
+                                                     value(now_, "sat_rated")),
+               RATING, better="up",
+               previous=_average(value(before, "sat_stars"), value(before, "sat_rated"))),
+        Figure("response_rate", "Rating response rate",
+               pct(value(now_, "sat_rated"), value(now_, "sat_resolved")), PERCENT,
+               better="up", previous=pct(value(before, "sat_rated"),
+                                         value(before, "sat_resolved"))),
+    ]
+
+
+def headline_figures(current, previous, filters, now=None) -> list[Figure]:
+    found = headline.gather([needs()], filters, previous, current)
+    return from_found(found, current, previous, filters, now)

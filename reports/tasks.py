@@ -1,0 +1,14 @@
+"""Thin Celery tasks for reports. Safe to run twice: send_once keys each (user, week)."""
+
+from smtplib import SMTPException
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True, expires=6 * 3600,
+             autoretry_for=(SMTPException, ConnectionError, TimeoutError),
+             retry_backoff=60, retry_backoff_max=1800, max_retries=6)
+def send_weekly_summaries() -> int:
+    from .weekly import send_weekly_summaries as send
+
+    return send()

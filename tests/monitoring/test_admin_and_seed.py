@@ -1,0 +1,40 @@
+"""Checks in the admin go through the same rules; the demo seed runs the real pipeline."""
+
+import io
+
+from django.core.management import call_command
+
+from monitoring.models import Check, CheckRollup, CheckStateChange
+
+
+def test_the_admin_lists_checks_and_refuses_a_metadata_target(client_for, ada, make_check):
+    make_check(kind="dns", target="localhost")
+    client = client_for(ada)
+    assert client.get("/admin/monitoring/check/").status_code == 200
+    response = client.post("/admin/monitoring/check/add/", {
+        "kind": "http", "name": "meta", "target": "http://169.254.169.254/",
+        "http_method": "GET", "expected_status": "200-299", "keyword_mode": "",
+        "tls_warn_days": 21, "period": 3600, "grace": 300, "interval": 60, "timeout": 10,
+        "failure_threshold": 3, "recovery_threshold": 2, "priority": 2,
+        "incident_mode": "resolve"})
+    assert response.status_code == 200 and b"metadata" in response.content
+    assert Check.objects.count() == 1
+
+
+def test_the_admin_creates_a_check_through_the_service(client_for, ada):
+    response = client_for(ada).post("/admin/monitoring/check/add/", {
+        "kind": "dns", "name": "Directory", "target": "localhost", "http_method": "GET",
+        "expected_status": "200-299", "keyword_mode": "", "tls_warn_days": 21,
+        "period": 3600, "grace": 300, "interval": 60, "timeout": 10, "failure_threshold": 3,
+        "recovery_threshold": 2, "priority": 2, "incident_mode": "resolve"})
+    assert response.status_code == 302
+    check = Check.objects.get()
+    assert check.next_run_at and CheckStateChange.objects.filter(owner=check).exists()
+
+
+def test_the_demo_seed_makes_checks_with_history_once(db, team, service, settings):
+    call_command("seed_monitoring", days=1, stdout=io.StringIO())
+    call_command("seed_monitoring", days=1, stdout=io.StringIO())
+    assert Check.objects.count() == 5
+    assert CheckRollup.objects.exists()
+    assert CheckStateChange.objects.filter(to_state="down").exists()

@@ -21,11 +21,11 @@ from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 
+from itsm.system import tend_user
 from tickets import services as tickets
 from tickets.models import Kind, Source, Ticket
 
 from .models import MaintenancePlan, MaintenanceWindow, Occurrence, OccurrenceChange
-from .system import tend_user
 
 logger = logging.getLogger(__name__)
 

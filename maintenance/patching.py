@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from itsm.models import User
+from itsm.system import tend_user
 from tickets import services as tickets
 from tickets.models import Kind, Source, Ticket
 
@@ -33,7 +34,6 @@ from .models_patch import (
     PatchState,
 )
 from .services import check_agent
-from .system import tend_user
 
 logger = logging.getLogger(__name__)
 FOLLOW_UP_LOCK = 0x7E4D_0005  # pg advisory lock key: one follow-up sweep at a time

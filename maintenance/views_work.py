@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 
+from itsm.system import tend_user
 from tickets import services as tickets
 from tickets.models import ChecklistItem, Kind, Level, Source, Status, Ticket
 from tickets.selectors import get_visible_ticket
@@ -17,7 +18,6 @@ from tickets.selectors import get_visible_ticket
 from .access import desk_action, desk_page, error_text, is_htmx
 from .forms import StepForm
 from .models import Occurrence, StepIncident
-from .system import tend_user
 
 
 def panel_context(user, ticket: Ticket, **extra) -> dict:

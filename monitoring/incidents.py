@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from itsm.system import tend_user
 from maintenance import selectors as maintenance_selectors
 from tickets import services as ticket_services
 from tickets.models import OPEN_STATUSES, Kind, Source, Status
@@ -24,7 +25,6 @@ from tickets.models import OPEN_STATUSES, Kind, Source, Status
 from . import conf
 from .models import Check, CheckIncident, CheckResult, State
 from .states import describe_duration
-from .system_user import tend_user
 
 log = logging.getLogger(__name__)
 UP_STATES = (State.UP, State.DEGRADED)

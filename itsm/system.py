@@ -1,10 +1,10 @@
-"""Tend's own account: the requester of work Tend raises by itself (plans, overdue patches).
+"""Tend's own account: the requester of work Tend raises by itself (maintenance plans,
+overdue patches, monitoring incidents; every ticket needs a requester).
 
 Inactive with an unusable password, so it can never sign in; notifications skip it.
-Monitoring may use it too (the lead may move this helper to itsm).
 """
 
-from itsm.models import User
+from .models import User
 
 USERNAME = "tend"
 

@@ -226,6 +226,9 @@ class Ticket(models.Model):
             # The desk's "unassigned in my teams" queue and assignee=none, newest first.
             models.Index(fields=["-updated_at"], name="ticket_open_unassigned",
                          condition=Q(assignee__isnull=True, status__in=OPEN_STATUSES)),
+            # Follow-ups of a work item (few tickets have a parent: a small partial index).
+            models.Index(fields=["parent"], name="ticket_parent",
+                         condition=Q(parent__isnull=False)),
             # Open work sorted by priority.
             models.Index(fields=["priority", "-updated_at"], name="ticket_open_priority",
                          condition=Q(status__in=OPEN_STATUSES)),

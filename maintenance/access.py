@@ -8,55 +8,13 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
+# The same gates as the ticket desk: one definition of who may see and who may change.
+from tickets.desk_views import desk_action, desk_page, is_htmx
+from tickets.desk_views import desk_form_page as desk_form
 
-def is_htmx(request) -> bool:
-    headers = request.headers
-    return (headers.get("HX-Request") == "true" and not headers.get("HX-Boosted")
-            and not headers.get("HX-History-Restore-Request"))
-
-
-def desk_page(view):
-    """GET pages for people who see the desk. Others get 403."""
-
-    @login_required
-    @require_GET
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.sees_all_tickets:
-            raise PermissionDenied("The maintenance desk is for support staff.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def desk_action(view):
-    """POSTs that change something: support engineers and admins only."""
-
-    @login_required
-    @require_POST
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_agent:
-            raise PermissionDenied("Only support engineers can change maintenance.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def desk_form(view):
-    """A form page (GET shows it, POST sends it): support engineers and admins only."""
-
-    @login_required
-    @require_http_methods(["GET", "POST"])
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_agent:
-            raise PermissionDenied("Only support engineers can change maintenance.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
+__all__ = ["add_errors", "desk_action", "desk_form", "desk_fragment", "desk_page", "is_htmx"]
 
 
 def desk_fragment(view):

@@ -10,3 +10,17 @@ class ConfigPermission(permissions.DjangoModelPermissions):
         if request.method in permissions.SAFE_METHODS:
             return request.user.sees_all_tickets
         return super().has_permission(request, view)
+
+
+class StaffReadAgentWrite(permissions.BasePermission):
+    """Support staff and managers read; support engineers and admins write."""
+
+    message = "Only support staff can see this, and only support engineers change it."
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        if request.method in permissions.SAFE_METHODS:
+            return user.sees_all_tickets
+        return user.is_agent

@@ -21,6 +21,7 @@ from rest_framework import mixins, permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from itsm.api_permissions import StaffReadAgentWrite
 from itsm.models import Asset
 
 from . import api_serializers as s
@@ -31,20 +32,6 @@ from .models_patch import Advisory, AssetPatch, PatchState, Severity
 
 BAD_REQUEST = OpenApiResponse(description="Field → messages, for every field in error.")
 FORBIDDEN = OpenApiResponse(description="You may read this but not change it.")
-
-
-class StaffReadAgentWrite(permissions.BasePermission):
-    """Support staff and managers read; support engineers and admins write."""
-
-    message = "Only support engineers can change maintenance."
-
-    def has_permission(self, request, view):
-        user = request.user
-        if not (user and user.is_authenticated):
-            return False
-        if request.method in permissions.SAFE_METHODS:
-            return user.sees_all_tickets
-        return user.is_agent
 
 
 class CanIngest(permissions.BasePermission):

@@ -15,9 +15,11 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import exceptions, permissions, serializers, status, viewsets
+from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+
+from itsm.api_permissions import StaffReadAgentWrite
 
 from . import selectors, services
 from .models import Check, CheckResult, CheckStateChange, Kind, State
@@ -32,18 +34,6 @@ RANGE = [
 STATES_HELP = "One of: " + ", ".join(State.values) + "."
 OUTCOMES_HELP = "One of: up, degraded, down."
 BAD_REQUEST = OpenApiResponse(description="Field → messages, for every field in error.")
-
-
-class ReadStaffWriteAgents(permissions.BasePermission):
-    message = "Only support staff can see checks, and only support engineers change them."
-
-    def has_permission(self, request, view):
-        user = request.user
-        if not (user and user.is_authenticated):
-            return False
-        if request.method in permissions.SAFE_METHODS:
-            return user.sees_all_tickets
-        return user.is_agent
 
 
 class CheckSerializer(serializers.ModelSerializer):
@@ -163,7 +153,7 @@ def date_range(request, default: timedelta) -> tuple[datetime, datetime]:
 )
 class CheckViewSet(viewsets.ModelViewSet):
     serializer_class = CheckSerializer
-    permission_classes = [ReadStaffWriteAgents]
+    permission_classes = [StaffReadAgentWrite]
     filterset_fields = []
 
     def get_queryset(self):
@@ -236,7 +226,7 @@ class CheckViewSet(viewsets.ModelViewSet):
 class AvailabilityViewSet(viewsets.ViewSet):
     """Availability of several checks or services at once."""
 
-    permission_classes = [ReadStaffWriteAgents]
+    permission_classes = [StaffReadAgentWrite]
 
     @extend_schema(
         summary="Availability of checks or services in a range",

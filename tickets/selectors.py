@@ -98,17 +98,6 @@ def other_tickets_of_requester(ticket: Ticket, limit: int = 10) -> QuerySet[Tick
             [:limit])
 
 
-def open_counts_for(user: User) -> dict[str, int]:
-    """Counters for the desk header, in one query."""
-    from django.db.models import Count
-
-    teams = list(user.teams.values_list("pk", flat=True))
-    return Ticket.objects.filter(status__in=OPEN_STATUSES).aggregate(
-        mine=Count("pk", filter=Q(assignee=user)),
-        unassigned=Count("pk", filter=Q(assignee__isnull=True, team__in=teams)),
-    )
-
-
 def at_risk(tickets: QuerySet[Ticket], now) -> QuerySet[Ticket]:
     """Open, clock running, warning point of the next target passed, deadline not yet."""
     return tickets.filter(status__in=OPEN_STATUSES, next_warn_at__lte=now, next_due_at__gt=now)

@@ -40,13 +40,13 @@ def server_env() -> dict:
     return env
 
 
-def start_gunicorn(workers: int) -> subprocess.Popen:
+def start_gunicorn(workers: int, extra=()) -> subprocess.Popen:
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT,
                    env=server_env(), check=True)
     proc = subprocess.Popen(
         [gunicorn, "itsm.wsgi", "-w", str(workers), "-b", f"{HOST}:{PORT}",
-         "--log-level", "warning"], cwd=ROOT, env=server_env())
+         "--log-level", "warning", *extra], cwd=ROOT, env=server_env())
     for _ in range(100):
         try:
             http.client.HTTPConnection(HOST, PORT, timeout=1).request("GET", "/accounts/login/")
@@ -189,7 +189,7 @@ def main():
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("Set DATABASE_URL to the Postgres benchmark database (bench/README.md)")
     django_setup()
-    proc = start_gunicorn(args.workers)
+    proc = start_gunicorn(args.workers, os.environ.get("GUNI_EXTRA", "").split())
     try:
         if args.what in ("pages", "all"):
             print(f"Page latency ({args.requests} sequential requests each, gunicorn "

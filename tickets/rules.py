@@ -1,6 +1,8 @@
 """The rules of the ticket lifecycle, kept as data so services, forms and pages agree."""
 
-from .models import Level, PriorityRule, Status
+from itsm.config_cache import config
+
+from .models import Category, Level, PriorityRule, Status
 
 S = Status
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -48,7 +50,18 @@ def allowed_transitions(status: str, *, as_requester: bool) -> frozenset[str]:
     return table.get(status, frozenset())
 
 
+@config("tickets.PriorityRule")
+def priority_matrix() -> dict[tuple[int, int], int]:
+    stored = {(impact, urgency): priority for impact, urgency, priority
+              in PriorityRule.objects.values_list("impact", "urgency", "priority")}
+    return {**DEFAULT_MATRIX, **stored}
+
+
 def priority_for(impact: int, urgency: int) -> int:
-    rule = PriorityRule.objects.filter(impact=impact, urgency=urgency).values_list(
-        "priority", flat=True).first()
-    return rule or DEFAULT_MATRIX[(impact, urgency)]
+    return priority_matrix()[(impact, urgency)]
+
+
+@config("tickets.Category")
+def categories_offered() -> bool:
+    """Are there categories to choose from? (The portal leaves the question out if not.)"""
+    return Category.objects.filter(is_active=True).exists()

@@ -13,13 +13,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from itsm.models import Asset, Service, Team, User
 
-from . import rules, sla, uploads
+from . import numbering, rules, sla, uploads
 from .models import (
     DONE_STATUSES,
     Attachment,
@@ -32,7 +32,6 @@ from .models import (
     Source,
     Status,
     Ticket,
-    TicketCounter,
     TicketEvent,
     TimeEntry,
 )
@@ -85,20 +84,6 @@ def _event(ticket: Ticket, actor: User | None, action: str, **fields) -> TicketE
     version = ticket.version + 1 if isinstance(ticket.version, int) else 1
     return TicketEvent(ticket=ticket, actor=actor, action=action, at=timezone.now(),
                        version=version, **fields)
-
-
-def _next_number(kind: str) -> int:
-    # The UPDATE takes a row lock held to commit, so two creators never share a number;
-    # RETURNING makes it one round trip (Postgres, and SQLite since 3.35).
-    table = TicketCounter._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET last = last + 1 WHERE kind = %s "  # noqa: S608
-                       "RETURNING last", [kind])
-        row = cursor.fetchone()
-    if row is not None:
-        return row[0]
-    TicketCounter.objects.get_or_create(kind=kind)  # a kind added after the data migration
-    return _next_number(kind)
 
 
 def _store_attachments(ticket, comment, user, files, stored: list[str]) -> list[TicketEvent]:
@@ -206,9 +191,7 @@ def ticket_create(
         )
         sla_events = sla.refresh(ticket, now, reason="ticket created", actor=actor)
         ticket.version = 1
-        # Numbered last: the counter's row lock is held from here to commit, so the
-        # shorter that stretch, the more tickets per second can be filed at once.
-        ticket.number = _next_number(kind)
+        ticket.number = numbering.next_number(kind)
         ticket.save(force_insert=True)
         events = [_event(ticket, actor, Action.CREATED,
                          message=f"Created via {Source(source).label}"), *sla_events]

@@ -11,13 +11,21 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from itsm.config_cache import config
+
 from .models import DONE_STATUSES, SlaPolicy, Ticket, TicketEvent
 
 ZERO = timedelta(0)
 
 
+@config("tickets.SlaPolicy", "itsm.BusinessCalendar", "itsm.WorkingPeriod", "itsm.ClosedDate")
+def _policies() -> tuple[SlaPolicy, ...]:
+    return tuple(SlaPolicy.objects.filter(is_active=True).select_related("calendar"))
+
+
 def active_policies() -> list[SlaPolicy]:
-    return list(SlaPolicy.objects.filter(is_active=True).select_related("calendar"))
+    """In the order they are tried; shared by the process, so never change one."""
+    return list(_policies())
 
 
 def policy_for(ticket: Ticket, policies: list[SlaPolicy] | None = None) -> SlaPolicy | None:

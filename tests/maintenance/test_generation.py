@@ -38,7 +38,7 @@ def test_nothing_is_generated_before_the_lead_time(dee, team):
 def test_the_work_item_carries_the_plan(plan, asset, team, service):
     sweep_at(utc(2026, 3, 1, 12, 0))
     ticket = Ticket.objects.get()
-    assert ticket.ref == "MNT-1"
+    assert ticket.ref == f"MNT-{ticket.number}"
     assert (ticket.kind, ticket.source) == (Kind.MAINTENANCE, Source.MAINTENANCE)
     assert ticket.due_at == utc(2026, 3, 2, 8, 0)
     assert (ticket.team, ticket.asset, ticket.service) == (team, asset, service)

@@ -98,7 +98,7 @@ def test_an_asset_with_overdue_patches_gets_one_follow_up(asset, team):
     first, second = Ticket.objects.filter(kind=Kind.PATCH).order_by("pk")
     assert (first.priority, first.asset, first.team) == (1, asset, team)
     assert "DSA-1" in first.description and "DSA-0" in second.description
-    assert first.ref == "PAT-1" and first.requester.username == "tend"
+    assert first.ref == f"PAT-{first.number}" and first.requester.username == "tend"
     for patch in patches:
         patch.refresh_from_db()
     assert [p.follow_up for p in patches] == [second, first, None]

@@ -26,7 +26,6 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
-from django.db.models import F, Max
 from django.test.utils import override_settings
 from django.utils import timezone
 from tqdm import tqdm
@@ -34,7 +33,7 @@ from tqdm import tqdm
 from itsm import roles
 from itsm.models import Asset, Service, Team, User
 from tickets import demo_data as data
-from tickets import rules, services
+from tickets import numbering, rules, services
 from tickets.models import (
     Category,
     Comment,
@@ -43,7 +42,6 @@ from tickets.models import (
     Source,
     Status,
     Ticket,
-    TicketCounter,
     TicketEvent,
 )
 
@@ -240,9 +238,9 @@ def _log_text(title: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------
-# Scale data: bulk rows, not service calls. Each batch reserves its ticket numbers from
-# TicketCounter with the same row-locking UPDATE the service uses, so numbers stay unique
-# and the counters stay equal to the highest number even while the app files tickets.
+# Scale data: bulk rows, not service calls. Each batch reserves its ticket numbers where
+# the service takes them (tickets.numbering), so numbers stay unique even while the app
+# files tickets.
 
 SCALE_DAYS = 730
 OPEN_WORK = {Status.NEW: 3, Status.IN_PROGRESS: 4, Status.WAITING: 2, Status.ON_HOLD: 1}
@@ -272,7 +270,7 @@ def seed_scale(demo: Demo, *, target: int, batch_size: int, seed: int, quiet: bo
     missing = target - existing
     if missing <= 0:
         return 0
-    _sync_counters()
+    numbering.ensure()
     rng = random.Random(seed + existing)
     pool = _pool(demo, rng)
     write = _write_copy if connection.vendor == "postgresql" else _write_orm
@@ -289,20 +287,11 @@ def seed_scale(demo: Demo, *, target: int, batch_size: int, seed: int, quiet: bo
                 write(tickets, comments)
             added += size
             bar.update(size)
-    _sync_counters()
+    numbering.ensure()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # fresh statistics for the planner
             cursor.execute("ANALYZE tickets_ticket, tickets_ticketevent, tickets_comment")
     return added
-
-
-def _sync_counters() -> None:
-    """Counters never below the highest number in use (rows written outside services)."""
-    highest = dict(Ticket.objects.values("kind").annotate(top=Max("number"))
-                   .values_list("kind", "top"))
-    for kind, top in highest.items():
-        TicketCounter.objects.get_or_create(kind=kind)
-        TicketCounter.objects.filter(kind=kind, last__lt=top).update(last=top)
 
 
 def _pool(demo: Demo, rng: random.Random) -> Pool:
@@ -422,11 +411,7 @@ def _number(tickets: list[dict]) -> None:
     for ticket in tickets:
         by_kind.setdefault(ticket["kind"], []).append(ticket)
     for kind, rows in by_kind.items():
-        TicketCounter.objects.get_or_create(kind=kind)
-        # The UPDATE row-locks the counter until commit, like services._next_number.
-        TicketCounter.objects.filter(kind=kind).update(last=F("last") + len(rows))
-        last = TicketCounter.objects.values_list("last", flat=True).get(kind=kind)
-        for number, ticket in enumerate(rows, start=last - len(rows) + 1):
+        for number, ticket in zip(numbering.reserve(kind, len(rows)), rows, strict=True):
             ticket["number"] = number
 
 

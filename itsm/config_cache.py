@@ -13,7 +13,7 @@ import functools
 import time
 from collections.abc import Callable
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 MAX_AGE = 5.0  # seconds
 
@@ -29,10 +29,10 @@ def config(*models: str) -> Callable:
         def forget(**_kwargs) -> None:
             _values.pop(key, None)
 
-        for model in models:
+        for model in models:  # a many-to-many table as "app_label.Model_field"
             # weak=False: `forget` lives only in this closure.
-            post_save.connect(forget, sender=model, weak=False)
-            post_delete.connect(forget, sender=model, weak=False)
+            for signal in (post_save, post_delete, m2m_changed):
+                signal.connect(forget, sender=model, weak=False)
 
         @functools.wraps(loader)
         def read():

@@ -67,6 +67,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "itsm.urls"
 WSGI_APPLICATION = "itsm.wsgi.application"
 AUTH_USER_MODEL = "itsm.User"
+AUTHENTICATION_BACKENDS = ["itsm.permissions_backend.CachedRolesBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -102,7 +103,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+    CACHES = {"default": {"BACKEND": "itsm.redis_cache.RedisCache",
                           "LOCATION": REDIS_URL}}
 else:
     # A file cache is shared by every process on the machine, so the login limit holds

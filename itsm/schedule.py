@@ -7,6 +7,12 @@ sweep many times over when it comes back.
 from celery.schedules import crontab
 
 BEAT_SCHEDULE = {
+    "tickets-notifications": {
+        # Normally woken right after a change commits; this catches a lost wake-up.
+        "task": "tickets.tasks.send_pending_notifications",
+        "schedule": 60.0,
+        "options": {"expires": 50},
+    },
     "tickets-sla-sweep": {
         "task": "tickets.tasks.sla_sweep",
         "schedule": 30.0,

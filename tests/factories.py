@@ -68,3 +68,14 @@ def make_ticket(requester, **kwargs):
     kwargs.setdefault("impact", Level.MEDIUM)
     kwargs.setdefault("urgency", Level.MEDIUM)
     return services.ticket_create(requester=requester, **kwargs)
+
+
+def mail_settled() -> None:
+    """Send what earlier steps queued (a test's commit hooks do not run unless captured),
+    then start with an empty mailbox."""
+    from django.core import mail
+
+    from tickets import outbox
+
+    outbox.send_pending()
+    mail.outbox.clear()

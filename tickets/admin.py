@@ -6,6 +6,7 @@ from .models import (
     Category,
     EscalationRule,
     Kind,
+    PendingNotification,
     Priority,
     PriorityRule,
     SlaPolicy,
@@ -127,3 +128,19 @@ class EscalationRuleAdmin(admin.ModelAdmin):
     list_display = ("name", "trigger", "order", "is_active", "team", "business_hours_only")
     list_filter = ("trigger", "is_active")
     list_editable = ("order", "is_active")
+
+
+@admin.register(PendingNotification)
+class PendingNotificationAdmin(admin.ModelAdmin):
+    """Queued e-mail events; one that keeps failing stays here with its last error.
+
+    Deleting a row drops that notification; resetting attempts to 0 sends it again.
+    """
+
+    list_display = ("id", "event", "ticket", "created_at", "attempts", "last_error")
+    list_filter = ("event",)
+    readonly_fields = ("ticket", "event", "object_id", "created_at", "last_error")
+    fields = ("ticket", "event", "object_id", "created_at", "attempts", "last_error")
+
+    def has_add_permission(self, request):
+        return False

@@ -377,7 +377,10 @@ class TicketEvent(models.Model):
         CHECKLIST = "checklist", "Checklist"
         NOTICE = "notice", "Notice"
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    # No index of its own: event_ticket_at starts with the ticket (each index costs every
+    # write, and a filing writes several events).
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events",
+                               db_index=False)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                               on_delete=models.SET_NULL, help_text="Empty for Tend itself")
     at = models.DateTimeField(default=timezone.now)
@@ -408,4 +411,5 @@ class TicketEvent(models.Model):
 
 
 
+from .models_outbox import PendingNotification  # noqa: E402,F401
 from .models_sla import Escalation, EscalationRule, SlaPolicy  # noqa: E402,F401

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from itsm.models import Asset, Service, Team, User
 
-from . import numbering, rules, sla, uploads
+from . import numbering, outbox, rules, sla, uploads
 from .models import (
     DONE_STATUSES,
     Attachment,
@@ -68,11 +68,8 @@ def notifications_muted():
 
 
 def _notify(event: str, ticket_id: int, object_id: int | None = None) -> None:
-    from .tasks import send_ticket_notification
-
-    if _muted.get():
-        return
-    transaction.on_commit(lambda: send_ticket_notification.delay(event, ticket_id, object_id))
+    if not _muted.get():
+        outbox.queue(event, ticket_id, object_id)
 
 
 def _label(value) -> str:

@@ -4,13 +4,19 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from . import notifications, services
+from . import notifications, outbox, services
 
 
 @shared_task(acks_late=True, autoretry_for=(SMTPException, ConnectionError, TimeoutError),
              retry_backoff=30, retry_backoff_max=600, max_retries=8)
 def send_ticket_notification(event: str, ticket_id: int, object_id: int | None = None) -> int:
+    # Messages queued before the outbox (tickets.outbox) still arrive after an upgrade.
     return notifications.deliver(event, ticket_id, object_id)
+
+
+@shared_task(acks_late=True)
+def send_pending_notifications() -> int:
+    return outbox.send_pending()
 
 
 @shared_task(acks_late=True, expires=14 * 60)

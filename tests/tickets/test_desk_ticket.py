@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.factories import TeamFactory, make_ticket
+from tests.factories import TeamFactory, mail_settled, make_ticket
 from tickets import services
 from tickets.models import Comment, Level, Source, Status, Ticket, TicketEvent, TimeEntry
 
@@ -93,7 +93,7 @@ def test_an_unknown_reference_is_404(client_for, dee):
 
 def test_a_public_reply_is_mailed_to_the_requester(
         client_for, dee, ticket, django_capture_on_commit_callbacks):
-    mail.outbox.clear()
+    mail_settled()
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(dee).post(url("reply", ticket), {"body": "On my way",
                                                                  "internal": "0"})
@@ -263,7 +263,7 @@ def test_only_allowed_transitions_are_offered(client_for, dee, ticket):
 
 def test_resolving_with_a_note_tells_the_requester(
         client_for, dee, ticket, django_capture_on_commit_callbacks):
-    mail.outbox.clear()
+    mail_settled()
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(dee).post(url("transition", ticket),
                                         {"to": "resolved", "note": "Replaced the roller"})

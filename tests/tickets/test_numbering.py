@@ -43,7 +43,7 @@ def test_ensure_never_moves_numbering_back(alice):
     assert make_ticket(alice).number == ahead + 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_filing_in_progress_does_not_hold_up_the_next(postgres):
     # A row-locked counter would make the second filer wait for the first to commit.
     alice = UserFactory(username="alice", role="End user")

@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from tests.factories import make_ticket
+from tests.factories import mail_settled, make_ticket
 from tickets import services
 from tickets.models import Attachment, Kind, Level, Status, Ticket, TicketEvent
 
@@ -361,7 +361,7 @@ def test_internal_notes_are_hidden_from_the_requester_but_shown_to_a_dse(
 def test_a_reply_by_the_requester_is_added_and_mails_the_assignee(
         alice, dee, client_for, settings, django_capture_on_commit_callbacks):
     ticket = make_ticket(alice, assignee=dee)
-    mail.outbox.clear()
+    mail_settled()
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(alice).post(url("reply", ticket), {
             "body": "Here is the log", "files": [upload("vpn.log")]})

@@ -135,6 +135,9 @@ def refresh(ticket: Ticket, now: datetime, *, reason: str, actor=None,
              f"{human(ticket.resolution_target, days_too=False)} of business time on "
              f"{policy.calendar}.",
              field="sla_policy", new=policy.name)
+    # A first policy's deadlines go into its own entry: one line on a new ticket, not three.
+    first_policy = events[-1] if old_policy_id is None and events else None
+    first_due: list[str] = []
 
     respond, resolve = response_pending(ticket), resolution_pending(ticket)
     paused = ticket.status in (policy.pause_statuses or [])
@@ -162,12 +165,17 @@ def refresh(ticket: Ticket, now: datetime, *, reason: str, actor=None,
             setattr(ticket, f"{clock}_warned_at", None)
         if due is not None and due > now:
             setattr(ticket, f"{clock}_breached_at", None)
-        if due != old_due[clock] and due is not None:
+        if due != old_due[clock] and due is not None and first_policy is not None:
+            label = "First response" if clock == "response" else "resolution"
+            first_due.append(f"{label} due {_fmt(due, tz)}")
+        elif due != old_due[clock] and due is not None:
             label = "First response" if clock == "response" else "Resolution"
             note(f"{label} due {_fmt(due, tz)} ({reason}; {human(used, days_too=False)} of "
                  f"{human(target, days_too=False)} used).", field=f"{clock}_due_at",
                  old=old_due[clock].isoformat() if old_due[clock] else "",
                  new=due.isoformat())
+    if first_due:
+        first_policy.message += " " + "; ".join(first_due) + "."
     ticket.next_due_at = ticket.response_due_at if respond else ticket.resolution_due_at
     ticket.next_warn_at = ticket.response_warn_at if respond else ticket.resolution_warn_at
     ticket.sla_breached = is_breached(ticket, now)

@@ -447,3 +447,11 @@ def test_a_closed_ticket_cannot_be_patched(alice, dee):
     services.ticket_transition(ticket=ticket, actor=dee, to=Status.CANCELLED)
     response = api(dee).patch(url(ticket), {"title": "Too late"}, format="json")
     assert (response.status_code, list(response.json())) == (400, ["status"])
+
+
+def test_creating_takes_a_fixed_handful_of_queries(alice, django_assert_num_queries):
+    client = api(alice)
+    body = {"kind": "incident", "title": "VPN drops", "impact": 3, "urgency": 3}
+    client.post(url(), body, format="json")  # fills the per-process caches
+    with django_assert_num_queries(6):
+        assert client.post(url(), body, format="json").status_code == 201

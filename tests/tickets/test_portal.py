@@ -584,3 +584,12 @@ def test_the_shared_conversation_skips_internal_items_unless_asked(alice, dee):
     assert "Public answer" in hidden and "Internal guess" not in hidden
     assert "added an internal note" not in hidden
     assert "Internal guess" in shown and "added an internal note" in shown
+
+
+def test_filing_takes_a_fixed_handful_of_queries(alice, client_for, django_assert_num_queries):
+    # Filing is the hottest write: the user, the savepoint, the number, the ticket, its
+    # timeline, the outbox row. Configuration comes from the per-process cache.
+    client = client_for(alice)
+    client.post(url("new"), form_data())  # fills the per-process caches
+    with django_assert_num_queries(7):
+        assert client.post(url("new"), form_data()).status_code == 302

@@ -35,6 +35,20 @@ def test_a_ticket_filed_on_saturday_starts_its_clock_on_monday(alice):
     assert ticket.response_warn_at == utc(2026, 3, 9, 12, 0)  # 75 % of 4 h
 
 
+def test_a_new_ticket_gets_one_timeline_entry_with_its_policy_and_deadlines(alice, dee):
+    with time_machine.travel(utc(2026, 3, 7, 10, 0), tick=False):
+        ticket = p3(alice)
+    (entry,) = ticket.events.filter(action="sla")
+    assert entry.field == "sla_policy" and entry.new_value == "P3 incidents"
+    assert entry.is_internal
+    assert entry.message.endswith("First response due Mon 09 Mar 13:00; "
+                                  "resolution due Wed 11 Mar 17:00.")
+    with time_machine.travel(utc(2026, 3, 9, 11, 0), tick=False):  # later: an entry each
+        services.ticket_update(ticket=ticket, actor=dee, impact=Level.HIGH, urgency=Level.HIGH)
+    fields = set(ticket.events.filter(action="sla").values_list("field", flat=True))
+    assert {"sla_policy", "response_due_at", "resolution_due_at"} <= fields
+
+
 def test_waiting_on_the_customer_pauses_the_clock_over_the_weekend(alice, dee):
     with time_machine.travel(utc(2026, 3, 6, 9, 0), tick=False):
         ticket = p3(alice)

@@ -114,6 +114,13 @@ class TicketCounter(models.Model):
         return f"{self.kind}: {self.last}"
 
 
+class TicketNumberField(models.PositiveIntegerField):
+    """Read back from the INSERT (RETURNING), so a number the INSERT itself takes from a
+    sequence (tickets.numbering) costs no extra round trip."""
+
+    db_returning = True
+
+
 class TicketQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
@@ -126,7 +133,7 @@ class TicketQuerySet(models.QuerySet):
 
 class Ticket(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.INCIDENT)
-    number = models.PositiveIntegerField(editable=False)
+    number = TicketNumberField(editable=False)
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True, help_text="Markdown")
     # FK indexes left out where a composite index below starts with the column, or where

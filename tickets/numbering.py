@@ -8,7 +8,7 @@ counter row (TicketCounter) bumped with UPDATE … RETURNING does the same job t
 """
 
 from django.db import connection
-from django.db.models import Max
+from django.db.models import BigIntegerField, Func, Max, Value
 
 from .models import Kind, Ticket, TicketCounter
 
@@ -36,6 +36,14 @@ def next_number(kind: str) -> int:
         TicketCounter.objects.get_or_create(kind=kind)
         return next_number(kind)
     return row[0]
+
+
+def for_insert(kind: str):
+    """A number for a ticket about to be inserted: on PostgreSQL an expression the INSERT
+    evaluates (and returns, see TicketNumberField), elsewhere the number itself."""
+    if _postgres():
+        return Func(Value(_sequence(kind)), function="nextval", output_field=BigIntegerField())
+    return next_number(kind)
 
 
 def reserve(kind: str, count: int) -> list[int]:

@@ -188,7 +188,7 @@ def ticket_create(
         )
         sla_events = sla.refresh(ticket, now, reason="ticket created", actor=actor)
         ticket.version = 1
-        ticket.number = numbering.next_number(kind)
+        ticket.number = numbering.for_insert(kind)
         ticket.save(force_insert=True)
         events = [_event(ticket, actor, Action.CREATED,
                          message=f"Created via {Source(source).label}"), *sla_events]

@@ -453,5 +453,6 @@ def test_creating_takes_a_fixed_handful_of_queries(alice, django_assert_num_quer
     client = api(alice)
     body = {"kind": "incident", "title": "VPN drops", "impact": 3, "urgency": 3}
     client.post(url(), body, format="json")  # fills the per-process caches
-    with django_assert_num_queries(6):
+    # PostgreSQL takes the number inside the INSERT; SQLite bumps a counter row first.
+    with django_assert_num_queries(5 + (connection.vendor == "sqlite")):
         assert client.post(url(), body, format="json").status_code == 201

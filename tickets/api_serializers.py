@@ -75,6 +75,17 @@ class TicketLinksSerializer(serializers.Serializer):
                                "the portal page for everyone else.")
 
 
+_when = serializers.DateTimeField(read_only=True).to_representation
+
+
+def _user_ref(user) -> dict | None:
+    return None if user is None else {"id": user.pk, "name": str(user)}
+
+
+def _named_ref(obj) -> dict | None:
+    return None if obj is None else {"id": obj.pk, "name": obj.name}
+
+
 class TicketSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     """A ticket in a list: no description (lists leave it on disk)."""
 
@@ -100,6 +111,29 @@ class TicketSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, ticket: Ticket) -> dict:
+        """What the declared fields give (tests compare the two), built directly: DRF
+        copies every field of a serializer for each response, a quarter of an API create.
+        """
+        return {
+            "ref": ticket.ref, "number": ticket.number, "kind": ticket.kind,
+            "kind_label": ticket.get_kind_display(), "title": ticket.title,
+            "status": ticket.status, "status_label": ticket.get_status_display(),
+            "impact": ticket.impact, "urgency": ticket.urgency, "priority": ticket.priority,
+            "priority_label": ticket.get_priority_display(),
+            "requester": _user_ref(ticket.requester), "team": _named_ref(ticket.team),
+            "assignee": _user_ref(ticket.assignee), "category": _named_ref(ticket.category),
+            "service": _named_ref(ticket.service), "asset": _named_ref(ticket.asset),
+            "created_at": _when(ticket.created_at), "updated_at": _when(ticket.updated_at),
+            "first_response_at": _when(ticket.first_response_at),
+            "resolved_at": _when(ticket.resolved_at), "closed_at": _when(ticket.closed_at),
+            "version": ticket.version, "links": self.get_links(ticket),
+        }
+
+    def fields_representation(self, ticket: Ticket) -> dict:
+        """The generic, field-by-field output (for the test that keeps both equal)."""
+        return super().to_representation(ticket)
+
     @extend_schema_field(TicketLinksSerializer)
     def get_links(self, ticket: Ticket) -> dict[str, str]:
         request = self.context["request"]
@@ -122,6 +156,15 @@ class TicketDetailSerializer(TicketSerializer):
             "reopen_count", "rating", "rating_comment", "rated_at",
         ]
         read_only_fields = fields
+
+    def to_representation(self, ticket: Ticket) -> dict:
+        return {
+            **super().to_representation(ticket),
+            "description": ticket.description,
+            "description_html": self.get_description_html(ticket), "source": ticket.source,
+            "reopen_count": ticket.reopen_count, "rating": ticket.rating,
+            "rating_comment": ticket.rating_comment, "rated_at": _when(ticket.rated_at),
+        }
 
     def get_description_html(self, ticket: Ticket) -> str:
         return str(render_markdown(ticket.description))

@@ -456,3 +456,25 @@ def test_creating_takes_a_fixed_handful_of_queries(alice, django_assert_num_quer
     # PostgreSQL takes the number inside the INSERT; SQLite bumps a counter row first.
     with django_assert_num_queries(5 + (connection.vendor == "sqlite")):
         assert client.post(url(), body, format="json").status_code == 201
+
+
+@pytest.mark.parametrize("as_agent", [False, True])
+def test_the_direct_ticket_output_equals_the_declared_fields(
+        alice, dee, team, category, service, as_agent, rf):
+    from tickets.api_serializers import TicketDetailSerializer, TicketSerializer
+
+    asset = AssetFactory(service=service)
+    bare = make_ticket(alice)
+    full = make_ticket(alice, description=XSS, category=category, service=service,
+                       asset=asset, team=team, assignee=dee)
+    services.comment_add(ticket=full, author=dee, body="Fixed")
+    services.ticket_transition(ticket=full, actor=dee, to=Status.RESOLVED)
+    full = Ticket.objects.get(pk=full.pk)
+    services.ticket_rate(ticket=full, user=alice, rating=4, comment="Quick")
+    request = rf.get("/api/v1/tickets/")
+    request.user = dee if as_agent else alice
+    for ticket in (Ticket.objects.get(pk=bare.pk), Ticket.objects.get(pk=full.pk)):
+        for serializer_class in (TicketSerializer, TicketDetailSerializer):
+            serializer = serializer_class(ticket, context={"request": request})
+            assert serializer.data == serializer.fields_representation(ticket)
+            assert list(serializer.data) == list(serializer.fields)  # same keys, same order

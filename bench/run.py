@@ -206,11 +206,13 @@ def main():
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--duration", type=int, default=15)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--gunicorn-args", default="",
+                        help='more gunicorn options, e.g. "--preload"')
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("Set DATABASE_URL to the Postgres benchmark database (bench/README.md)")
     django_setup()
-    proc = start_gunicorn(args.workers, os.environ.get("GUNI_EXTRA", "").split())
+    proc = start_gunicorn(args.workers, args.gunicorn_args.split())
     try:
         if args.what in ("pages", "all"):
             print(f"Page latency ({args.requests} sequential requests each, gunicorn "

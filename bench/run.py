@@ -145,12 +145,12 @@ end
 """
 
 
-def run_wrk(path: str, script: str, duration: int) -> tuple[float, str]:
+def run_wrk(path: str, script: str, duration: int, connections: int = 16) -> tuple[float, str]:
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (apt-get install wrk)")
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(script)
-    out = subprocess.run(["wrk", "-t2", "-c16", f"-d{duration}s", "-s", f.name,
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "-s", f.name,
                           f"http://{HOST}:{PORT}{path}"], capture_output=True, text=True,
                          check=True).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])
@@ -158,7 +158,7 @@ def run_wrk(path: str, script: str, duration: int) -> tuple[float, str]:
     return rate, errors
 
 
-def bench_filing(duration: int) -> list[tuple[str, float, str]]:
+def bench_filing(duration: int, connections: int = 16) -> list[tuple[str, float, str]]:
     from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
 
     from tickets.models import Ticket
@@ -170,10 +170,11 @@ def bench_filing(duration: int) -> list[tuple[str, float, str]]:
     portal = WRK_PORTAL.format(cookie=session_cookie("alice"), csrf=csrf, port=PORT)
     # The csrftoken cookie carries the secret; the header carries a masked copy.
     portal = portal.replace(f"csrftoken={csrf}", f"csrftoken={secret}")
-    rate, errors = run_wrk("/new/", portal, duration)
+    rate, errors = run_wrk("/new/", portal, duration, connections)
     rows.append(("portal form POST /new/", rate, errors))
     print(f"  portal form: {rate:8.1f} tickets/s  (non-2xx/3xx: {errors})")
-    rate, errors = run_wrk("/api/v1/tickets/", WRK_API.format(token=api_token("alice")), duration)
+    rate, errors = run_wrk("/api/v1/tickets/", WRK_API.format(token=api_token("alice")),
+                           duration, connections)
     rows.append(("API POST /api/v1/tickets/", rate, errors))
     print(f"  API create:  {rate:8.1f} tickets/s  (non-2xx/3xx: {errors})")
     print(f"  tickets created during the run: {Ticket.objects.count() - before:,}")
@@ -206,6 +207,7 @@ def main():
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--duration", type=int, default=15)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--connections", type=int, default=16, help="wrk connections")
     parser.add_argument("--gunicorn-args", default="",
                         help='more gunicorn options, e.g. "--preload"')
     args = parser.parse_args()
@@ -219,8 +221,8 @@ def main():
                   f"-w {args.workers}):")
             bench_pages(args.requests)
         if args.what in ("filing", "all"):
-            print(f"Filing throughput (wrk -t2 -c16 -d{args.duration}s):")
-            bench_filing(args.duration)
+            print(f"Filing throughput (wrk -t2 -c{args.connections} -d{args.duration}s):")
+            bench_filing(args.duration, args.connections)
     finally:
         proc.terminate()
         proc.wait(10)

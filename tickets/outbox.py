@@ -30,14 +30,20 @@ BATCH = 200
 def queue(event: str, ticket_id: int, object_id: int | None = None) -> None:
     """Call inside the transaction that makes the change."""
     PendingNotification.objects.create(event=event, ticket_id=ticket_id, object_id=object_id)
-    transaction.on_commit(wake)
+    # robust: with the broker or the cache down the change still succeeds; the row is
+    # safe and beat's run sends it.
+    transaction.on_commit(wake, robust=True)
 
 
 def wake() -> None:
     from .tasks import send_pending_notifications
 
     if cache.add(WAKE_KEY, 1, WAKE_SECONDS):
-        send_pending_notifications.delay()
+        try:
+            send_pending_notifications.delay()
+        except Exception:
+            cache.delete(WAKE_KEY)  # so the next commit tries again
+            raise
 
 
 def send_pending() -> int:

@@ -4,6 +4,7 @@ import time
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.db import transaction
 
 from itsm.models import NotificationLog
@@ -102,6 +103,21 @@ def test_a_rolled_back_change_queues_nothing(alice):
     with pytest.raises(RuntimeError), transaction.atomic():
         make_ticket(alice)
         raise RuntimeError
+    assert not PendingNotification.objects.exists()
+
+
+def test_a_broker_outage_does_not_fail_the_change(
+        alice, monkeypatch, django_capture_on_commit_callbacks):
+    def broker_down():
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(tasks.send_pending_notifications, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = make_ticket(alice)
+    assert ticket.pk and PendingNotification.objects.filter(ticket=ticket).exists()
+    assert cache.get(outbox.WAKE_KEY) is None  # the next commit tries to wake it again
+    monkeypatch.undo()
+    assert outbox.send_pending() >= 1  # beat's run
     assert not PendingNotification.objects.exists()
 
 

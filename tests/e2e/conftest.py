@@ -17,6 +17,11 @@ def browser(chromium_path):
                   "--disable-background-networking"])
         yield browser
         browser.close()
+        # The ORM calls made while Playwright's loop ran used their own connection;
+        # closed here, the test database can be dropped at the end of the run.
+        from django.db import connections
+
+        connections.close_all()
 
 
 @pytest.fixture

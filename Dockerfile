@@ -33,5 +33,5 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=40s --retries=3 \
   CMD ["python", "-c", "import urllib.request as u; u.urlopen(u.Request('http://127.0.0.1:8000/accounts/login/', headers={'X-Forwarded-Proto': 'https'}), timeout=4)"]
 
-CMD ["gunicorn", "itsm.wsgi", "--bind", "0.0.0.0:8000", "--workers", "4", \
-     "--timeout", "60", "--access-logfile", "-"]
+# Workers and timeout: gunicorn.conf.py (WEB_CONCURRENCY, default one per core).
+CMD ["gunicorn", "itsm.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]

@@ -40,12 +40,14 @@ def server_env() -> dict:
     return env
 
 
-def start_gunicorn(workers: int, extra=()) -> subprocess.Popen:
+def start_gunicorn(workers: int | None, extra=()) -> subprocess.Popen:
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT,
                    env=server_env(), check=True)
+    # The project's gunicorn.conf.py applies, as in production.
+    workers_arg = ["-w", str(workers)] if workers else []
     proc = subprocess.Popen(
-        [gunicorn, "itsm.wsgi", "-w", str(workers), "-b", f"{HOST}:{PORT}",
+        [gunicorn, "itsm.wsgi", *workers_arg, "-b", f"{HOST}:{PORT}",
          "--log-level", "warning", *extra], cwd=ROOT, env=server_env())
     for _ in range(100):
         try:
@@ -150,9 +152,9 @@ def run_wrk(path: str, script: str, duration: int, connections: int = 16) -> tup
         raise SystemExit("wrk is not installed (apt-get install wrk)")
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(script)
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "-s", f.name,
-                          f"http://{HOST}:{PORT}{path}"], capture_output=True, text=True,
-                         check=True).stdout
+    command = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{duration}s",
+               "-s", f.name, f"http://{HOST}:{PORT}{path}"]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])
     errors = re.search(r"STATUS non2xx3xx=(\d+)", out)[1]
     return rate, errors
@@ -206,7 +208,8 @@ def main():
     parser.add_argument("what", nargs="?", default="all", choices=["pages", "filing", "all"])
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--duration", type=int, default=15)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=None,
+                        help="gunicorn workers (default: gunicorn.conf.py, one per core)")
     parser.add_argument("--connections", type=int, default=16, help="wrk connections")
     parser.add_argument("--gunicorn-args", default="",
                         help='more gunicorn options, e.g. "--preload"')
@@ -218,7 +221,7 @@ def main():
     try:
         if args.what in ("pages", "all"):
             print(f"Page latency ({args.requests} sequential requests each, gunicorn "
-                  f"-w {args.workers}):")
+                  f"-w {args.workers or 'per gunicorn.conf.py'}):")
             bench_pages(args.requests)
         if args.what in ("filing", "all"):
             print(f"Filing throughput (wrk -t2 -c{args.connections} -d{args.duration}s):")

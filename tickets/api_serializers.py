@@ -10,6 +10,7 @@ import copy
 from collections.abc import Mapping
 
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -295,8 +296,24 @@ def _files_field(**kwargs):
         max_length=uploads.MAX_FILES, **kwargs)
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class IdOf(serializers.PrimaryKeyRelatedField):
+    """The id of a row of `rows()`, a function returning the queryset to look in.
+
+    DRF copies a serializer's fields for every request; a field holding a queryset copies
+    its whole query each time (a fifth of validating a new ticket), a function is shared.
+    """
+
+    def __init__(self, rows, **kwargs):
+        self.rows = rows
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return self.rows()
+
+
 def _ids(queryset, **kwargs):
-    return serializers.PrimaryKeyRelatedField(queryset=queryset, required=False, **kwargs)
+    return IdOf(queryset.all, required=False, **kwargs)
 
 
 def _level(**kwargs):

@@ -4,7 +4,7 @@ Creates --checks heartbeat checks (replacing every check in the database), then 
 wrk at their ping URLs (a random one per request, GET and POST) and prints pings per
 second, latency, and how many answers were not 200.
 
-Usage: bench/monitoring_ping.py [--workers 4] [--duration 20] [--connections 32]
+Usage: bench/monitoring_ping.py [--workers 2] [--duration 20] [--connections 32]
 Needs DATABASE_URL (Postgres) as in bench/monitoring_checks.py, and wrk.
 """
 
@@ -45,7 +45,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--checks", type=int, default=1000)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--duration", type=int, default=20)
     parser.add_argument("--connections", type=int, default=32)
     args = parser.parse_args()

@@ -44,7 +44,6 @@ def config(*models: str) -> Callable:
             _values[key] = (now, value)
             return value
 
-        read.forget = forget
         return read
 
     return wrap

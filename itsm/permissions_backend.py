@@ -8,6 +8,8 @@ request reads only which groups and direct permissions the user has, with one pl
 query, so adding someone to a role or taking it away applies to their next request.
 """
 
+import functools
+
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
@@ -30,6 +32,7 @@ def _by_group() -> dict[int, frozenset[int]]:
     return {group_id: frozenset(ids) for group_id, ids in by_group.items()}
 
 
+@functools.cache
 def _memberships_sql(user_model) -> str:
     groups = user_model.groups.through._meta
     direct = user_model.user_permissions.through._meta

@@ -59,7 +59,6 @@ class FieldsBuiltOnce:
         return copy.deepcopy(template)
 
 
-
 class UserRefSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(source="__str__", read_only=True)

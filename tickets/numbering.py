@@ -55,23 +55,22 @@ def reserve(kind: str, count: int) -> list[int]:
         if _postgres():
             cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [sequence, count])
             return sorted(row[0] for row in cursor.fetchall())
-    next_number(kind)  # makes sure the row exists and locks it for this transaction
+    TicketCounter.objects.get_or_create(kind=kind)
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE {TicketCounter._meta.db_table} SET last = last + %s "  # noqa: S608
-                       "WHERE kind = %s RETURNING last", [count - 1, kind])
+                       "WHERE kind = %s RETURNING last", [count, kind])
         last = cursor.fetchone()[0]
     return list(range(last - count + 1, last + 1))
 
 
-def ensure(kinds=None) -> None:
+def ensure() -> None:
     """Every kind can be numbered, never below the highest number in use.
 
     For rows written outside the services (imports, scale data) and new kinds.
     """
-    kinds = list(kinds or Kind.values)
-    highest = dict(Ticket.objects.filter(kind__in=kinds).values("kind")
-                   .annotate(top=Max("number")).values_list("kind", "top"))
-    for kind in kinds:
+    highest = dict(Ticket.objects.values("kind").annotate(top=Max("number"))
+                   .values_list("kind", "top"))
+    for kind in Kind.values:
         top = highest.get(kind) or 0
         if _postgres():
             sequence = _sequence(kind)

@@ -56,6 +56,7 @@ def send_pending() -> int:
             pk__gt=last_pk, attempts__lt=MAX_ATTEMPTS).order_by("pk")[:BATCH])
         if not batch:
             break
+        handled = []
         for item in batch:
             last_pk = item.pk
             try:
@@ -66,7 +67,9 @@ def send_pending() -> int:
                 PendingNotification.objects.filter(pk=item.pk).update(
                     attempts=item.attempts + 1, last_error=str(exc)[:2000])
                 continue
-            PendingNotification.objects.filter(pk=item.pk).delete()
+            handled.append(item.pk)
+        # One DELETE per batch; a run cut short redelivers, which send_once makes harmless.
+        PendingNotification.objects.filter(pk__in=handled).delete()
     if failed:
         log.warning("%d notifications failed; retried by the next run", failed)
     return sent

@@ -1,14 +1,13 @@
 """The generation sweep: each occurrence inside its lead time becomes one work item."""
 
-import threading
 from datetime import timedelta
 
 import pytest
 import time_machine
-from django.db import connection
 
 from maintenance import generation, services
 from maintenance.models import MaintenancePlan, MaintenanceWindow, Occurrence
+from tests.concurrency import at_once
 from tests.factories import TeamFactory, UserFactory
 from tickets import services as tickets
 from tickets.models import Kind, Source, Status, Ticket
@@ -87,21 +86,8 @@ def test_two_sweeps_at_once_create_each_work_item_once(postgres):
     for n in range(25):
         make_plan(dee, title=f"Plan {n}", team=team, rrule="FREQ=DAILY",
                   lead_time=timedelta(days=3))
-    errors, results = [], []
-
-    def run():
-        try:
-            results.append(generation.generate_due(now=utc(2026, 3, 1, 12, 0), batch=3))
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    results, errors = at_once(lambda: generation.generate_due(now=utc(2026, 3, 1, 12, 0),
+                                                              batch=3))
     assert not errors
     # Each plan: Mon 2, Tue 3, Wed 4 March at 09:00 Berlin are within three days of Sunday.
     assert sum(r["generated"] for r in results) == 75

@@ -1,15 +1,14 @@
 """Patches: deadlines by severity, states with history, and overdue follow-ups once."""
 
-import threading
 from datetime import date, timedelta
 
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 
 from maintenance import patching
 from maintenance.models import Advisory, AssetPatch, AssetPatchEvent, PatchPolicy
+from tests.concurrency import at_once
 from tests.factories import AssetFactory, ServiceFactory, TeamFactory
 from tickets.models import Kind, Ticket
 
@@ -144,21 +143,7 @@ def test_two_follow_up_sweeps_at_once_ticket_each_patch_once(postgres, monkeypat
         for adv in advisories[: 1 + n % 3]:
             if adv.identifier != "DSA-0" or n < 3:  # DSA-0 on 3 assets only: per asset
                 missing(host, adv)
-    errors = []
-
-    def run():
-        try:
-            patching.patch_followups(now=utc(2026, 2, 1))
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    _, errors = at_once(lambda: patching.patch_followups(now=utc(2026, 2, 1)))
     assert not errors
     assert not AssetPatch.objects.filter(follow_up__isnull=True).exists()
     tickets = Ticket.objects.filter(kind=Kind.PATCH)

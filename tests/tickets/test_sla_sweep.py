@@ -1,14 +1,13 @@
 """The SLA sweep: each warning and breach exactly once, escalations, held notices."""
 
-import threading
 import time
 from datetime import UTC, datetime
 
 import pytest
 import time_machine
 from django.core import mail
-from django.db import connection
 
+from tests.concurrency import at_once
 from tests.factories import TeamFactory, UserFactory, make_ticket
 from tickets import sla_sweep
 from tickets.models import Escalation, EscalationRule, Level, Ticket, TicketEvent
@@ -74,21 +73,7 @@ def test_two_sweeps_at_once_mark_each_ticket_once(postgres, team):
     alice = UserFactory(username="alice", role="End user")
     for _ in range(60):
         p3_at(utc(2026, 3, 9, 9, 0), alice)
-    results, errors = [], []
-
-    def run():
-        try:
-            results.append(sla_sweep.sla_sweep(now=utc(2026, 3, 9, 12, 30), batch=7))
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    results, errors = at_once(lambda: sla_sweep.sla_sweep(now=utc(2026, 3, 9, 12, 30), batch=7))
     assert not errors
     assert sum(r[Trigger.RESPONSE_WARNING] for r in results) == 60
     assert TicketEvent.objects.filter(field="response_warned_at").count() == 60

@@ -5,7 +5,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    DJANGO_SETTINGS_MODULE=itsm.settings \
+    DJANGO_SETTINGS_MODULE=itsm.config.settings \
     STATIC_ROOT=/app/staticfiles \
     MEDIA_ROOT=/data/media
 
@@ -34,4 +34,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=40s --retries=3 \
   CMD ["python", "-c", "import urllib.request as u; u.urlopen(u.Request('http://127.0.0.1:8000/accounts/login/', headers={'X-Forwarded-Proto': 'https'}), timeout=4)"]
 
 # Workers and timeout: gunicorn.conf.py (WEB_CONCURRENCY, default one per core).
-CMD ["gunicorn", "itsm.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+CMD ["gunicorn", "itsm.config.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]

@@ -20,13 +20,13 @@ migrate: $(STAMP)
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
 
 demo: migrate
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_maintenance
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_monitoring
+	DEBUG=$${DEBUG:-1} TEND_DEMO=1 $(BIN)/python manage.py seed_demo
+	DEBUG=$${DEBUG:-1} TEND_DEMO=1 $(BIN)/python manage.py seed_maintenance
+	DEBUG=$${DEBUG:-1} TEND_DEMO=1 $(BIN)/python manage.py seed_monitoring
 
 ## web + worker + beat, on SQLite and a file broker unless DATABASE_URL / REDIS_URL are set
 run: demo
-	@DEBUG=$${DEBUG:-1} $(BIN)/python manage.py demo_logins --port $(PORT)
+	@DEBUG=$${DEBUG:-1} TEND_DEMO=1 $(BIN)/python manage.py demo_logins --port $(PORT)
 	DEBUG=$${DEBUG:-1} PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile start
 
 lint: $(STAMP)

@@ -49,7 +49,7 @@ def prepare_database(name: str, rebuild: bool) -> None:
     conn.close()
     os.environ["DATABASE_URL"] = f"{server}/{name}"
     # Production-like settings: no DEBUG query log, no HTTPS redirect for the test client.
-    os.environ.update(DJANGO_SETTINGS_MODULE="itsm.settings", DEBUG="0",
+    os.environ.update(DJANGO_SETTINGS_MODULE="itsm.config.settings", DEBUG="0",
                       SECRET_KEY="bench-" + "k" * 50, SECURE_SSL_REDIRECT="0",
                       SESSION_COOKIE_SECURE="0", CSRF_COOKIE_SECURE="0", LOG_LEVEL="WARNING",
                       ALLOWED_HOSTS="localhost")
@@ -193,8 +193,8 @@ def bench_sweep() -> None:
     from django.db import connection
     from django.db.models import F
 
-    from maintenance.generation import generate_due
     from maintenance.models import MaintenancePlan
+    from maintenance.services.generation import generate_due
     from tickets.models import Ticket
 
     active = MaintenancePlan.objects.filter(is_active=True).count()

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from monitoring_checks import env, start, stop  # noqa: E402
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itsm.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itsm.config.settings")
 os.environ.setdefault("DEBUG", "1")
 # Sessions are signed with the key: make them with the one the server runs with.
 os.environ["SECRET_KEY"] = env()["SECRET_KEY"]
@@ -145,7 +145,7 @@ def main():
     cookie = {"Cookie": session_cookie("bench-dse")}
     logs = Path(tempfile.mkdtemp(prefix="tend-board-bench-"))
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
-    web = start([gunicorn, "itsm.wsgi", "-w", "2", "-b", f"127.0.0.1:{PORT}",
+    web = start([gunicorn, "itsm.config.wsgi", "-w", "2", "-b", f"127.0.0.1:{PORT}",
                  "--log-level", "warning"], logs / "web.log")
     try:
         for _ in range(100):

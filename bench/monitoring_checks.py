@@ -26,7 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itsm.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itsm.config.settings")
 os.environ.setdefault("DEBUG", "1")
 
 RESPONSE = (b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n"
@@ -167,12 +167,12 @@ def main():
           flush=True)
     prepare(args.checks, args.interval, url, begin)
     procs = [
-        start([str(bin_dir / "gunicorn"), "itsm.wsgi", "-w", "2", "-b", "127.0.0.1:8098",
+        start([str(bin_dir / "gunicorn"), "itsm.config.wsgi", "-w", "2", "-b", "127.0.0.1:8098",
                "--log-level", "warning"], logs / "web.log"),
-        start([str(bin_dir / "celery"), "-A", "itsm", "worker", "--loglevel=WARNING",
+        start([str(bin_dir / "celery"), "-A", "itsm.config", "worker", "--loglevel=WARNING",
                "--concurrency=2", "--without-gossip", "--without-mingle"],
               logs / "worker.log"),
-        start([str(bin_dir / "celery"), "-A", "itsm", "beat", "--loglevel=WARNING",
+        start([str(bin_dir / "celery"), "-A", "itsm.config", "beat", "--loglevel=WARNING",
                "-s", str(logs / "beat-schedule")], logs / "beat.log"),
     ]
     window_start = begin + timedelta(seconds=args.warmup)

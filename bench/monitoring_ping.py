@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from monitoring_checks import env, start, stop  # noqa: E402
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itsm.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itsm.config.settings")
 os.environ.setdefault("DEBUG", "1")
 PORT = 8097
 SCRIPT = """
@@ -76,7 +76,7 @@ def main():
     ids = list(Check.objects.values_list("uuid", flat=True))
     logs = Path(tempfile.mkdtemp(prefix="tend-ping-bench-"))
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
-    web = start([gunicorn, "itsm.wsgi", "-w", str(args.workers), "-b", f"127.0.0.1:{PORT}",
+    web = start([gunicorn, "itsm.config.wsgi", "-w", str(args.workers), "-b", f"127.0.0.1:{PORT}",
                  "--log-level", "warning"], logs / "web.log")
     try:
         for _ in range(100):

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itsm.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itsm.config.settings")
 os.environ.setdefault("DEBUG", "1")
 
 

@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 
 def django_setup():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itsm.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itsm.config.settings")
     os.environ.setdefault("DEBUG", "1")
     os.environ["SECRET_KEY"] = BENCH_SECRET
     import django
@@ -47,7 +47,7 @@ def start_gunicorn(workers: int | None, extra=()) -> subprocess.Popen:
     # The project's gunicorn.conf.py applies, as in production.
     workers_arg = ["-w", str(workers)] if workers else []
     proc = subprocess.Popen(
-        [gunicorn, "itsm.wsgi", *workers_arg, "-b", f"{HOST}:{PORT}",
+        [gunicorn, "itsm.config.wsgi", *workers_arg, "-b", f"{HOST}:{PORT}",
          "--log-level", "warning", *extra], cwd=ROOT, env=server_env())
     for _ in range(100):
         try:

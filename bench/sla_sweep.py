@@ -14,7 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itsm.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itsm.config.settings")
 os.environ.setdefault("DEBUG", "1")
 
 
@@ -32,10 +32,10 @@ def main():
     from django.utils import timezone
 
     from itsm.models import BusinessCalendar
-    from tickets import sla
     from tickets.models import OPEN_STATUSES, EscalationRule, Ticket, TicketEvent
-    from tickets.models_sla import Escalation, Trigger
-    from tickets.sla_sweep import sla_sweep
+    from tickets.models.sla import Escalation, Trigger
+    from tickets.services.sla import clock as sla
+    from tickets.services.sla.sweep import sla_sweep
 
     total = Ticket.objects.count()
     open_count = Ticket.objects.filter(status__in=OPEN_STATUSES).count()

@@ -1,3 +1,2 @@
-from .celery import app as celery_app
-
-__all__ = ["celery_app"]
+"""The core app: people, roles, teams, services, assets, calendars, notifications and the
+web and API plumbing every app shares. It imports no app above it (see pyproject.toml)."""

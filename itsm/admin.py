@@ -2,8 +2,8 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from . import calendars
-from .models import (
+from itsm import calendars
+from itsm.models import (
     Asset,
     BusinessCalendar,
     ClosedDate,

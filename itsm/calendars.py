@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, available_timezones
 import holidays
 from django.core.exceptions import ValidationError
 
-from .business_time import Schedule, spans_problems
+from itsm.business_time import Schedule, spans_problems
 
 
 def validate_time_zone(value: str) -> None:

@@ -8,10 +8,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from . import services
-from .csv_import import KINDS, import_csv
-from .inventory import can_ingest
-from .models import (
+from maintenance import services
+from maintenance.models import (
     Advisory,
     AssetPatch,
     AssetPatchEvent,
@@ -23,6 +21,8 @@ from .models import (
     PlanStep,
     Software,
 )
+from maintenance.services.csv_import import KINDS, import_csv
+from maintenance.services.inventory import can_ingest
 
 
 class PlanStepInline(admin.TabularInline):
@@ -133,7 +133,7 @@ class PatchPolicyAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.pk = 1
         super().save_model(request, obj, form, change)
-        from .tasks import refresh_patch_deadlines
+        from maintenance.tasks import refresh_patch_deadlines
 
         transaction.on_commit(lambda: refresh_patch_deadlines.delay(None))
         messages.info(request, "Deadlines of every patch are being recomputed.")
@@ -188,7 +188,7 @@ class AdvisoryAdmin(ImportMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change and {"severity", "released_on"} & set(form.changed_data):
-            from .patching import refresh_deadlines
+            from maintenance.services.patching import refresh_deadlines
 
             refresh_deadlines([obj.pk])
 

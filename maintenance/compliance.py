@@ -9,8 +9,7 @@ from datetime import date
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from itsm.models import Asset, Service
-
-from .models_patch import SEVERITY_RANK, Advisory, AssetPatch, Severity
+from maintenance.models.patch import SEVERITY_RANK, Advisory, AssetPatch, Severity
 
 AGE_BUCKETS = (("1–7 days", 1, 7), ("8–30 days", 8, 30), ("31–90 days", 31, 90),
                ("over 90 days", 91, None))

@@ -11,9 +11,8 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Valu
 from django.utils import timezone
 
 from itsm.models import Asset, Service, User
+from maintenance.models import MaintenancePlan, MaintenanceWindow, Occurrence
 from tickets.models import OPEN_STATUSES, Status, Ticket
-
-from .models import MaintenancePlan, MaintenanceWindow, Occurrence
 
 BANNER_DAYS = 7
 COMPLIANCE_DAYS = 365

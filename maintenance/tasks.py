@@ -5,20 +5,20 @@ from celery import shared_task
 
 @shared_task(acks_late=True, expires=50)
 def generate_work() -> dict:
-    from .generation import generate_due
+    from maintenance.services.generation import generate_due
 
     return dict(generate_due())
 
 
 @shared_task(acks_late=True, expires=14 * 60)
 def patch_followups() -> dict:
-    from .patching import patch_followups as sweep
+    from maintenance.services.patching import patch_followups as sweep
 
     return dict(sweep())
 
 
 @shared_task(acks_late=True)
 def refresh_patch_deadlines(advisory_ids: list[int] | None = None) -> int:
-    from .patching import refresh_deadlines
+    from maintenance.services.patching import refresh_deadlines
 
     return refresh_deadlines(advisory_ids)

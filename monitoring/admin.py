@@ -2,9 +2,9 @@
 
 from django.contrib import admin
 
-from . import services
-from .models import Check, CheckIncident
-from .validation import validate_check
+from monitoring import services
+from monitoring.models import Check, CheckIncident
+from monitoring.validation import validate_check
 
 
 @admin.register(Check)

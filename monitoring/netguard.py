@@ -15,7 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpcore
 
-from . import conf
+from monitoring import conf
 
 # Link-local covers the AWS/GCP/Azure/OpenStack metadata address 169.254.169.254.
 LINK_LOCAL = (ipaddress.ip_network("169.254.0.0/16"), ipaddress.ip_network("fe80::/10"))

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import httpx
 from cryptography import x509
 
-from . import conf, netguard
+from monitoring import conf, netguard
 
 USER_AGENT = "Tend-Monitoring/1.0"
 # httpx logs every request at INFO: a line per check run would drown the worker's log.

@@ -10,7 +10,7 @@ def dispatch() -> int:
     """Beat, every 5 s: claim due checks and hand them to `run_checks` in batches."""
     from django.db import transaction
 
-    from . import dispatch as engine
+    from monitoring.services import dispatch as engine
 
     claims = engine.claim_due()
     for batch in engine.batches(claims):
@@ -21,7 +21,7 @@ def dispatch() -> int:
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def run_checks(batch: list) -> dict:
     """Run claimed (check id, planned slot) pairs. A redelivered batch records nothing twice."""
-    from . import dispatch as engine
+    from monitoring.services import dispatch as engine
 
     claims = [(pk, datetime.fromisoformat(planned)) for pk, planned in batch]
     report = engine.run_claims(claims)
@@ -31,6 +31,6 @@ def run_checks(batch: list) -> dict:
 @shared_task(acks_late=True, expires=3600, ignore_result=True)
 def rollup_and_prune() -> dict:
     """Nightly: roll raw results past retention into hourly rows, then delete them."""
-    from .rollups import rollup_and_prune as prune
+    from monitoring.services.rollups import rollup_and_prune as prune
 
     return prune(max_seconds=3000)

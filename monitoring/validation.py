@@ -7,8 +7,8 @@ import ipaddress
 
 from django.core.exceptions import ValidationError
 
-from . import conf, netguard, probes
-from .models import Check, Kind
+from monitoring import conf, netguard, probes
+from monitoring.models import Check, Kind
 
 
 def _target_errors(check: Check) -> list[str]:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ReportSubscription
+from reports.models import ReportSubscription
 
 
 @admin.register(ReportSubscription)

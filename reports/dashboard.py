@@ -4,9 +4,9 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from .figures import headline
-from .registry import REPORTS, ReportInfo
-from .tables import Figure
+from reports.figures import headline
+from reports.registry import REPORTS, ReportInfo
+from reports.tables import Figure
 
 
 @dataclass

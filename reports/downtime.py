@@ -1,16 +1,16 @@
 """Down, monitored and planned time of checks and services over a period, in one query.
 
-The definitions are monitoring.availability's (its docstring): a check is down while its
+The definitions are monitoring.selectors.availability's (its docstring): a check is down while its
 state is down and monitored while it is up, degraded, failing or down; planned downtime
 is downtime inside a maintenance window covering the check's service or asset (a window
 covers its services, its assets and the assets of its services); a service is down while
 any of its checks is down.
 
-monitoring.availability computes this in Python, fine for one page of checks. A report
+monitoring.selectors.availability computes this in Python, fine for one page of checks. A report
 over 10,000 checks needs the database to do it: on PostgreSQL the state changes become
 time ranges (LEAD over each check's changes), `range_agg` unions them into multiranges,
 and `*` intersects downtime with the windows. Elsewhere (SQLite) the same figures come
-from monitoring.availability, which the tests check agree with this query.
+from monitoring.selectors.availability, which the tests check agree with this query.
 """
 
 from dataclasses import dataclass
@@ -20,8 +20,8 @@ from django.db import connection, transaction
 
 from itsm.models import Asset
 from maintenance.models import MaintenanceWindow
-from monitoring import availability as mon
 from monitoring.models import Check, CheckStateChange
+from monitoring.selectors import availability as mon
 
 MONITORED = sorted(mon.MONITORED)
 

@@ -4,9 +4,8 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
-from tickets.sla import human
-
-from . import tables as t
+from reports import tables as t
+from tickets.services.sla.clock import human
 
 DASH = "—"
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).

@@ -5,7 +5,16 @@ from types import ModuleType
 
 from django.utils import timezone
 
-from .figures import availability, maintenance, satisfaction, sla, times, volume, work, workload
+from reports.figures import (
+    availability,
+    maintenance,
+    satisfaction,
+    sla,
+    times,
+    volume,
+    work,
+    workload,
+)
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,10 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from itsm.models import User
-from itsm.notifications import send_once
-
-from . import formatting
-from .dashboard import headlines
-from .params import Filters, Period
+from itsm.services.notifications import send_once
+from reports import formatting
+from reports.dashboard import headlines
+from reports.params import Filters, Period
 
 
 def last_week(today: date) -> Period:

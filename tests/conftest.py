@@ -70,7 +70,7 @@ def _media_root(tmp_path, settings):
 def _clear_cache():
     from django.core.cache import cache
 
-    from itsm import config_cache
+    from itsm.performance import config_cache
 
     cache.clear()
     config_cache.clear()  # a rolled-back test must not leave its configuration behind

@@ -75,7 +75,7 @@ def mail_settled() -> None:
     then start with an empty mailbox."""
     from django.core import mail
 
-    from tickets import outbox
+    from tickets.services import outbox
 
     outbox.send_pending()
     mail.outbox.clear()

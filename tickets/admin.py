@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 
-from .models import (
+from tickets.models import (
     OPEN_STATUSES,
     Category,
     EscalationRule,

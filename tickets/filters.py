@@ -4,9 +4,8 @@ import django_filters as filters
 from django.db.models import F, Q
 
 from itsm.models import Service, Team, User
-
-from . import selectors
-from .models import Category, Kind, Priority, Status, Ticket
+from tickets import selectors
+from tickets.models import Category, Kind, Priority, Status, Ticket
 
 SORTS = {
     # name: (label, ordering); every ordering ends in a unique key for stable pages.

@@ -1,8 +1,7 @@
 """The rules of the ticket lifecycle, kept as data so services, forms and pages agree."""
 
-from itsm.config_cache import config
-
-from .models import Category, Level, PriorityRule, Status
+from itsm.performance.config_cache import config
+from tickets.models import Category, Level, PriorityRule, Status
 
 S = Status
 TRANSITIONS: dict[str, frozenset[str]] = {

@@ -8,8 +8,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from itsm.models import User
-
-from .models import KIND_BY_PREFIX, OPEN_STATUSES, Attachment, Comment, Ticket, TicketEvent
+from tickets.models import KIND_BY_PREFIX, OPEN_STATUSES, Attachment, Comment, Ticket, TicketEvent
 
 REF_RE = re.compile(r"^\s*([A-Za-z]{3})-(\d{1,9})\s*$")
 

@@ -4,13 +4,14 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from . import notifications, outbox, services
+from tickets import services
+from tickets.services import notifications, outbox
 
 
 @shared_task(acks_late=True, autoretry_for=(SMTPException, ConnectionError, TimeoutError),
              retry_backoff=30, retry_backoff_max=600, max_retries=8)
 def send_ticket_notification(event: str, ticket_id: int, object_id: int | None = None) -> int:
-    # Messages queued before the outbox (tickets.outbox) still arrive after an upgrade.
+    # Messages queued before the outbox (tickets.services.outbox) still arrive after an upgrade.
     return notifications.deliver(event, ticket_id, object_id)
 
 
@@ -26,7 +27,7 @@ def auto_close_resolved() -> int:
 
 @shared_task(acks_late=True, expires=25)
 def sla_sweep() -> dict:
-    from .sla_sweep import sla_sweep as sweep
+    from tickets.services.sla.sweep import sla_sweep as sweep
 
     return sweep()
 
@@ -34,6 +35,6 @@ def sla_sweep() -> dict:
 @shared_task(acks_late=True, expires=50, autoretry_for=(SMTPException, ConnectionError),
              retry_backoff=30, max_retries=5)
 def send_escalations() -> int:
-    from .sla_notify import send_escalations as send
+    from tickets.services.sla.notices import send_escalations as send
 
     return send()

@@ -76,7 +76,7 @@ def maintenance_banner(context):
 
 @register.inclusion_tag("maintenance/_work_item_panel.html", takes_context=True)
 def work_item_panel(context, ticket):
-    from maintenance.views_work import panel_context
+    from maintenance.web.desk.work import panel_context
 
     request = context["request"]
     result = panel_context(request.user, ticket)

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import monitoring.states
+import monitoring.models.states
 import uuid
 from django.conf import settings
 from django.db import migrations, models
@@ -77,7 +77,7 @@ class Migration(migrations.Migration):
             options={
                 'ordering': ['name', 'id'],
             },
-            bases=(monitoring.states.StateMachineMixin, models.Model),
+            bases=(monitoring.models.states.StateMachineMixin, models.Model),
         ),
         migrations.CreateModel(
             name='CheckIncident',

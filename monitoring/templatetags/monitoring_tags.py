@@ -1,6 +1,6 @@
 from django import template
 
-from monitoring.states import describe_duration
+from monitoring.models.states import describe_duration
 
 register = template.Library()
 

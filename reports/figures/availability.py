@@ -16,10 +16,10 @@ from django.utils import timezone
 
 from itsm.models import Service
 from monitoring.models import Check
-
-from .. import downtime
-from ..downtime import Span
-from ..tables import (
+from reports import downtime
+from reports.downtime import Span
+from reports.figures import colors, common
+from reports.tables import (
     DATETIME,
     INT,
     MINUTES,
@@ -34,7 +34,6 @@ from ..tables import (
     Table,
     cap,
 )
-from . import colors, common
 
 TITLE = "Availability and downtime"
 LONGEST = 20

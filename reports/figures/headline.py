@@ -18,10 +18,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, IntegerField, Value, When
 
+from reports.figures import common
+from reports.sql import Stats, duration_stats, is_postgres
 from tickets.models import OPEN_STATUSES, Status
-
-from ..sql import Stats, duration_stats, is_postgres
-from . import common
 
 RESOLVED, CREATED, CANCELLED = "resolved", "created", "cancelled"
 BEFORE, NOW, AFTER = 0, 1, 2  # spans: previous period, this period, after its end

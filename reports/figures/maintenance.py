@@ -14,9 +14,8 @@ from django.utils import timezone
 from maintenance import compliance as patch_compliance
 from maintenance import selectors as maintenance_selectors
 from maintenance.models import Advisory, MaintenancePlan, Occurrence, Severity
-
-from ..tables import INT, PERCENT, TEXT, Chart, Column, Figure, Report, Section, Table
-from . import colors, common
+from reports.figures import colors, common
+from reports.tables import INT, PERCENT, TEXT, Chart, Column, Figure, Report, Section, Table
 
 TITLE = "Maintenance and patch compliance"
 Outcome = maintenance_selectors.Outcome

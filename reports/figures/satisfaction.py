@@ -6,7 +6,8 @@ counts for the period of its resolution.
 
 from django.db.models import Count, Sum
 
-from ..tables import (
+from reports.figures import common, headline
+from reports.tables import (
     DATETIME,
     FLOAT,
     INT,
@@ -23,7 +24,6 @@ from ..tables import (
     cap,
     pct,
 )
-from . import common, headline
 
 TITLE = "Satisfaction"
 COMMENT_CHARS = 500

@@ -8,7 +8,8 @@ is True or False): tickets without an SLA policy, or resolved without any public
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 
-from ..tables import (
+from reports.figures import common, headline
+from reports.tables import (
     BUSINESS,
     DATETIME,
     MONTH,
@@ -24,7 +25,6 @@ from ..tables import (
     cap,
     pct,
 )
-from . import common, headline
 
 TITLE = "SLA compliance"
 

@@ -8,9 +8,20 @@ percentile, computed by the database (percentile_cont on Postgres).
 
 from django.db.models import Q
 
-from ..sql import Stats, duration_stats, elapsed, used
-from ..tables import BUSINESS, INT, SECONDS, TEXT, Chart, Column, Figure, Report, Section, Table
-from . import common, headline
+from reports.figures import common, headline
+from reports.sql import Stats, duration_stats, elapsed, used
+from reports.tables import (
+    BUSINESS,
+    INT,
+    SECONDS,
+    TEXT,
+    Chart,
+    Column,
+    Figure,
+    Report,
+    Section,
+    Table,
+)
 
 TITLE = "Response and resolution times"
 

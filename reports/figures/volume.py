@@ -15,10 +15,21 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from reports.figures import colors, common, headline
+from reports.tables import (
+    DATE,
+    INT,
+    PERCENT,
+    TEXT,
+    Chart,
+    Column,
+    Figure,
+    Report,
+    Section,
+    Table,
+    pct,
+)
 from tickets.models import OPEN_STATUSES, Status
-
-from ..tables import DATE, INT, PERCENT, TEXT, Chart, Column, Figure, Report, Section, Table, pct
-from . import colors, common, headline
 
 TITLE = "Volume and backlog"
 AGE_BUCKETS = (("< 1 day", 0, 1), ("1–3 days", 1, 3), ("3–7 days", 3, 7),

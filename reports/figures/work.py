@@ -17,9 +17,8 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from itsm.models import Service
-from tickets.models import REACTIVE_KINDS, Kind, Source, Ticket, TimeEntry
-
-from ..tables import (
+from reports.figures import colors, common, headline
+from reports.tables import (
     DATE,
     FLOAT,
     INT,
@@ -34,7 +33,7 @@ from ..tables import (
     Table,
     pct,
 )
-from . import colors, common, headline
+from tickets.models import REACTIVE_KINDS, Kind, Source, Ticket, TimeEntry
 
 TITLE = "Proactive vs reactive work"
 ORIGINS = {"user": "User", "monitoring": "Monitoring", "plan": "Maintenance plan",

@@ -12,10 +12,21 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
+from reports.figures import colors, common, headline
+from reports.tables import (
+    DATE,
+    FLOAT,
+    INT,
+    MINUTES,
+    TEXT,
+    Chart,
+    Column,
+    Figure,
+    Report,
+    Section,
+    Table,
+)
 from tickets.models import OPEN_STATUSES, Priority, TimeEntry
-
-from ..tables import DATE, FLOAT, INT, MINUTES, TEXT, Chart, Column, Figure, Report, Section, Table
-from . import colors, common, headline
 
 TITLE = "DSE workload"
 CHART_PEOPLE = 12

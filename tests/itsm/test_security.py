@@ -85,7 +85,7 @@ def test_forms_refuse_posts_without_a_csrf_token(alice):
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
     env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "p" * 20 + "Zx9!k" * 10,
-           "ALLOWED_HOSTS": "tend.example.com", "DJANGO_SETTINGS_MODULE": "itsm.settings"}
+           "ALLOWED_HOSTS": "tend.example.com", "DJANGO_SETTINGS_MODULE": "itsm.config.settings"}
     env.pop("SECURE_SSL_REDIRECT", None)
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy",
                              "--fail-level", "WARNING"], cwd=ROOT, env=env,
@@ -94,7 +94,8 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
 
 
 def test_settings_refuse_to_start_without_a_secret_key_when_debug_is_off():
-    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "", "DJANGO_SETTINGS_MODULE": "itsm.settings"}
+    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "",
+           "DJANGO_SETTINGS_MODULE": "itsm.config.settings"}
     result = subprocess.run([sys.executable, "-c", "import django; django.setup()"], cwd=ROOT,
                             env=env, capture_output=True, text=True, check=False)
     assert result.returncode != 0

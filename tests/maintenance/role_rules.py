@@ -60,8 +60,9 @@ def maintenance_rules(Rule, who, LOGIN, OK) -> dict:  # noqa: N803 - the matrix'
 
 def maintenance_world(*, dee, team, ticket) -> dict[str, int]:
     """pk of the object each maintenance URL with a <pk> is tried on."""
-    from maintenance import generation, services
+    from maintenance import services
     from maintenance.models import Advisory, AssetPatch, MaintenancePlan, MaintenanceWindow
+    from maintenance.services import generation
     from tests.factories import AssetFactory
 
     asset = AssetFactory(name="role-matrix-host")

@@ -6,11 +6,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from maintenance import generation
 from maintenance.models import Advisory, AssetPatch, MaintenancePlan, MaintenanceWindow
+from maintenance.services import generation
 from tests.factories import AssetFactory
-
-from .conftest import make_plan, utc
+from tests.maintenance.conftest import make_plan, utc
 
 PLAN = {"title": "Firewall rule review", "kind": "health_audit", "rrule": "FREQ=MONTHLY;BYDAY=1MO",
         "starts_on": "2026-03-01", "at_time": "10:00", "time_zone": "Europe/Berlin",

@@ -2,9 +2,9 @@
 
 from django.core import mail
 
-from maintenance import demo
+from demo import maintenance as demo
+from demo.management.commands.seed_demo import seed_base
 from maintenance.models import AssetPatch, MaintenancePlan, MaintenanceWindow, Occurrence
-from tickets.management.commands.seed_demo import seed_base
 from tickets.models import Kind, Ticket
 
 

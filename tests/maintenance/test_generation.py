@@ -5,14 +5,14 @@ from datetime import timedelta
 import pytest
 import time_machine
 
-from maintenance import generation, services
+from maintenance import services
 from maintenance.models import MaintenancePlan, MaintenanceWindow, Occurrence
+from maintenance.services import generation
 from tests.concurrency import at_once
 from tests.factories import TeamFactory, UserFactory
+from tests.maintenance.conftest import make_plan, utc
 from tickets import services as tickets
 from tickets.models import Kind, Source, Status, Ticket
-
-from .conftest import make_plan, utc
 
 
 def sweep_at(moment):
@@ -231,7 +231,7 @@ def test_a_real_worker_on_redis_runs_the_generation_task(redis_url, postgres):
 
     from celery.contrib.testing.worker import start_worker
 
-    from itsm.celery import app
+    from itsm.config.celery import app
     from maintenance.tasks import generate_work
 
     dee = UserFactory(username="dee", role="DSE")

@@ -6,8 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from maintenance.csv_import import import_csv
 from maintenance.models import Advisory, AssetPatch, AssetPatchEvent, Software
+from maintenance.services.csv_import import import_csv
 
 ADVISORIES = """identifier,title,severity,released_on,cvss,cve_ids,package,fixed_version
 DSA-5555-1,openssl update,critical,2026-01-01,9.8,CVE-2023-5678;CVE-2023-6129,openssl,3.0.13

@@ -6,8 +6,7 @@ from rest_framework.test import APIClient
 
 from maintenance.models import Advisory, AssetPatch, AssetPatchEvent, Software
 from tests.factories import UserFactory
-
-from .conftest import utc
+from tests.maintenance.conftest import utc
 
 REPORT = {
     "software": [{"name": "openssl", "version": "3.0.11"}, {"name": "nginx", "version": "1.24"}],

@@ -7,12 +7,11 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from maintenance import generation
 from maintenance.models import MaintenancePlan, MaintenanceWindow, Occurrence
+from maintenance.services import generation
 from tests.factories import AssetFactory, ServiceFactory
+from tests.maintenance.conftest import make_plan, utc
 from tickets.models import Kind, Ticket
-
-from .conftest import make_plan, utc
 
 DESK_PAGES = ["maintenance:plans", "maintenance:plan_new", "maintenance:calendar",
               "maintenance:windows", "maintenance:window_new", "maintenance:compliance",

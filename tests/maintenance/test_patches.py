@@ -6,13 +6,12 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from maintenance import patching
 from maintenance.models import Advisory, AssetPatch, AssetPatchEvent, PatchPolicy
+from maintenance.services import patching
 from tests.concurrency import at_once
 from tests.factories import AssetFactory, ServiceFactory, TeamFactory
+from tests.maintenance.conftest import utc
 from tickets.models import Kind, Ticket
-
-from .conftest import utc
 
 RELEASED = date(2026, 1, 1)
 

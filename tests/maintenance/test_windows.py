@@ -7,8 +7,7 @@ import pytest
 from maintenance import selectors
 from maintenance.models import MaintenanceWindow
 from tests.factories import AssetFactory, ServiceFactory
-
-from .conftest import utc
+from tests.maintenance.conftest import utc
 
 START, END = utc(2026, 3, 7, 22, 0), utc(2026, 3, 8, 2, 0)
 
@@ -85,9 +84,8 @@ def test_windows_overlapping_split_planned_from_unplanned_downtime(email, mail_h
 
 
 def test_a_plan_generated_window_silences_monitoring_for_its_occurrence(dee, team, mail_host):
-    from maintenance import generation
-
-    from .conftest import make_plan
+    from maintenance.services import generation
+    from tests.maintenance.conftest import make_plan
 
     make_plan(dee, team=team, assets=[mail_host], creates_window=True)
     generation.generate_due(now=utc(2026, 3, 1, 12))

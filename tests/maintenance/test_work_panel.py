@@ -4,11 +4,10 @@ import pytest
 from django.template import Context, Template
 from django.urls import reverse
 
-from maintenance import generation
 from maintenance.models import StepIncident
+from maintenance.services import generation
+from tests.maintenance.conftest import utc
 from tickets.models import Kind, Status, Ticket
-
-from .conftest import utc
 
 
 @pytest.fixture

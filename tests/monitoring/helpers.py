@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import time_machine
 
-from monitoring import dispatch
+from monitoring.services import dispatch
 
 T0 = datetime(2026, 3, 9, 9, 0, tzinfo=UTC)
 

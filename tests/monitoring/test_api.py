@@ -5,8 +5,7 @@ import time_machine
 from rest_framework.test import APIClient
 
 from monitoring.models import Check, CheckStateChange
-
-from .helpers import T0, minute, run_series
+from tests.monitoring.helpers import T0, minute, run_series
 
 
 @pytest.fixture

@@ -7,10 +7,9 @@ import pytest
 import time_machine
 
 from monitoring import selectors
-from monitoring.availability import intersect, timeline, union
 from monitoring.models import Check, CheckStateChange
-
-from .helpers import T0, minute
+from monitoring.selectors.availability import intersect, timeline, union
+from tests.monitoring.helpers import T0, minute
 
 
 @pytest.fixture
@@ -86,7 +85,7 @@ def test_the_state_before_the_range_is_read_back_from_the_present(check):
 
 
 def test_days_split_intervals_exactly():
-    from monitoring.availability import per_day
+    from monitoring.selectors.availability import per_day
 
     days = [T0 + timedelta(days=i) for i in range(3)]
     item = {"monitored": [(T0, T0 + timedelta(days=3))],

@@ -7,12 +7,11 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from monitoring import dispatch
 from monitoring.models import Check, CheckIncident, CheckResult, CheckStateChange
+from monitoring.services import dispatch
 from tests.factories import AssetFactory
+from tests.monitoring.helpers import T0, minute, run_at, run_series
 from tickets.models import Kind, Source, Status, Ticket, TicketEvent
-
-from .helpers import T0, minute, run_at, run_series
 
 
 @pytest.fixture

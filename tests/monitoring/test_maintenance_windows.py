@@ -6,9 +6,8 @@ import pytest
 import time_machine
 
 from monitoring import selectors
+from tests.monitoring.helpers import minute, run_at
 from tickets.models import Ticket
-
-from .helpers import minute, run_at
 
 maintenance_models = pytest.importorskip("maintenance.models")
 if not hasattr(maintenance_models, "MaintenanceWindow"):

@@ -7,8 +7,7 @@ import time_machine
 from django.test import Client
 
 from monitoring.models import Check
-
-from .helpers import minute
+from tests.monitoring.helpers import minute
 
 
 @pytest.fixture
@@ -78,7 +77,7 @@ def _call(app, path, method="GET"):
 
 
 def test_the_wsgi_fast_path_records_pings_and_leaves_everything_else_to_django(beat):
-    from monitoring.ping import with_fast_pings
+    from monitoring.services.ping import with_fast_pings
 
     django_calls = []
 

@@ -4,11 +4,10 @@ from datetime import timedelta
 
 import time_machine
 
-from monitoring import dispatch, rollups
 from monitoring.models import CheckResult, CheckRollup
 from monitoring.probes import ProbeResult
-
-from .helpers import T0
+from monitoring.services import dispatch, rollups
+from tests.monitoring.helpers import T0
 
 
 def fake_results(check, start, count, *, every=timedelta(minutes=1), down_every=4):

@@ -6,8 +6,7 @@ from django.urls import reverse
 
 from monitoring.models import Check, CheckStateChange
 from tests.factories import ServiceFactory
-
-from .helpers import minute, run_at, run_series
+from tests.monitoring.helpers import minute, run_at, run_series
 
 BOARD = "/desk/monitoring/"
 

@@ -23,7 +23,7 @@ def test_a_real_worker_opens_and_resolves_the_incident(redis_url, postgres, http
                                                       make_check, service):
     from celery.contrib.testing.worker import start_worker
 
-    from itsm.celery import app
+    from itsm.config.celery import app
     from monitoring.tasks import dispatch
 
     check = make_check(target=http_target.url, service=service, failure_threshold=3,

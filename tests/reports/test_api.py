@@ -7,9 +7,8 @@ from rest_framework.test import APIClient
 
 from reports.figures import sla
 from reports.params import Filters, Period
+from tests.reports.conftest import utc
 from tickets.models import Status
-
-from .conftest import utc
 
 pytestmark = pytest.mark.django_db
 

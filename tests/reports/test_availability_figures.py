@@ -3,7 +3,7 @@
 maintenance windows partly overlapping outages.
 
 On PostgreSQL the figures come from reports.downtime's SQL; on SQLite from
-monitoring.availability. The same expectations hold for both, and one test compares them.
+monitoring.selectors.availability. The same expectations hold for both, and one test compares them.
 
   X (Email):     up since 20 Feb; down 1 Mar 22:00–2 Mar 02:00 (2 h inside the period),
                  2 Mar 10:00–11:00, and from 3 Mar 23:00 on (1 h inside).
@@ -24,8 +24,7 @@ from reports import downtime
 from reports.figures import availability
 from reports.params import Filters
 from tests.factories import AssetFactory, ServiceFactory
-
-from .conftest import NO_FILTERS, H, period, utc
+from tests.reports.conftest import NO_FILTERS, H, period, utc
 
 pytestmark = pytest.mark.django_db
 DAYS = period((2026, 3, 2), (2026, 3, 3))
@@ -166,7 +165,7 @@ def test_headline_splits_both_periods_from_one_read(world):
 
 
 def test_the_database_figures_agree_with_monitoring_availability(world, postgres):
-    from monitoring.availability import check_availability, service_availability
+    from monitoring.selectors.availability import check_availability, service_availability
 
     start, end = DAYS.start, DAYS.end
     found = downtime.collect(start, end)

@@ -10,9 +10,8 @@ from maintenance.models import Advisory, AssetPatch, MaintenancePlan, Occurrence
 from reports.figures import maintenance
 from reports.params import Filters
 from tests.factories import AssetFactory, ServiceFactory
+from tests.reports.conftest import NO_FILTERS, period, utc
 from tickets.models import Kind, Source, Status
-
-from .conftest import NO_FILTERS, period, utc
 
 pytestmark = pytest.mark.django_db
 MARCH = period((2026, 3, 1), (2026, 3, 31))

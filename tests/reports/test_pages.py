@@ -12,9 +12,8 @@ from django.urls import reverse
 
 from reports.registry import REPORTS
 from tests.factories import CategoryFactory, ServiceFactory, UserFactory
+from tests.reports.conftest import utc
 from tickets.models import Status, TimeEntry
-
-from .conftest import utc
 
 pytestmark = pytest.mark.django_db
 PAGES = ["reports:dashboard", "reports:definitions", *[f"reports:{key}" for key in REPORTS]]

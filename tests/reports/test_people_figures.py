@@ -5,9 +5,8 @@ from datetime import timedelta
 import pytest
 
 from reports.figures import satisfaction, workload
+from tests.reports.conftest import NO_FILTERS, period, utc
 from tickets.models import Priority, Status, TimeEntry
-
-from .conftest import NO_FILTERS, period, utc
 
 pytestmark = pytest.mark.django_db
 MARCH = period((2026, 3, 1), (2026, 3, 31))

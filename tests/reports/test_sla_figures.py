@@ -6,10 +6,9 @@ import time_machine
 
 from reports.figures import sla
 from tests.factories import make_ticket
+from tests.reports.conftest import NO_FILTERS, period, utc
 from tickets import services
 from tickets.models import Level, Status
-
-from .conftest import NO_FILTERS, period, utc
 
 pytestmark = pytest.mark.django_db
 MARCH = period((2026, 3, 1), (2026, 3, 31))

@@ -9,9 +9,8 @@ import pytest
 
 from reports.figures import times
 from reports.sql import interpolate
+from tests.reports.conftest import NO_FILTERS, H, period, utc
 from tickets.models import Status
-
-from .conftest import NO_FILTERS, H, period, utc
 
 pytestmark = pytest.mark.django_db
 MARCH = period((2026, 3, 1), (2026, 3, 31))

@@ -17,9 +17,8 @@ import time_machine
 from reports.figures import volume
 from reports.params import Filters
 from tests.factories import CategoryFactory
+from tests.reports.conftest import NO_FILTERS, period, utc
 from tickets.models import Status
-
-from .conftest import NO_FILTERS, period, utc
 
 pytestmark = pytest.mark.django_db
 WEEK = period((2026, 3, 1), (2026, 3, 7))

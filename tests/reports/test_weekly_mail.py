@@ -6,14 +6,13 @@ import pytest
 import time_machine
 from django.core import mail
 
-from itsm.schedule import BEAT_SCHEDULE
+from itsm.config.schedule import BEAT_SCHEDULE
 from reports import tasks
 from reports.models import ReportSubscription
 from reports.weekly import last_week, send_weekly_summaries
 from tests.factories import UserFactory
+from tests.reports.conftest import utc
 from tickets.models import Status
-
-from .conftest import utc
 
 pytestmark = pytest.mark.django_db
 MONDAY = utc(2026, 3, 9, 7)

@@ -7,9 +7,8 @@ import pytest
 from maintenance.models import MaintenancePlan, Occurrence
 from reports.figures import work
 from tests.factories import ServiceFactory
+from tests.reports.conftest import NO_FILTERS, period, utc
 from tickets.models import Kind, Source, TimeEntry
-
-from .conftest import NO_FILTERS, period, utc
 
 pytestmark = pytest.mark.django_db
 # 2 March 2026 is a Monday: two whole weeks.

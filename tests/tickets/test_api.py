@@ -461,7 +461,7 @@ def test_creating_takes_a_fixed_handful_of_queries(alice, django_assert_num_quer
 @pytest.mark.parametrize("as_agent", [False, True])
 def test_the_direct_ticket_output_equals_the_declared_fields(
         alice, dee, team, category, service, as_agent, rf):
-    from tickets.api_serializers import TicketDetailSerializer, TicketSerializer
+    from tickets.api.serializers import TicketDetailSerializer, TicketSerializer
 
     asset = AssetFactory(service=service)
     bare = make_ticket(alice)

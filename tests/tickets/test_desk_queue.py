@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from itsm.paging import CappedPaginator
+from itsm.web.paging import CappedPaginator
 from tests.factories import CategoryFactory, ServiceFactory, TeamFactory, make_ticket
 from tickets import services
 from tickets.models import Kind, Level, Status, Ticket

@@ -9,8 +9,9 @@ from django.db import transaction
 
 from itsm.models import NotificationLog
 from tests.factories import mail_settled, make_ticket
-from tickets import notifications, outbox, services, tasks
+from tickets import services, tasks
 from tickets.models import PendingNotification, Status
+from tickets.services import notifications, outbox
 from tickets.tasks import send_ticket_notification
 
 
@@ -137,7 +138,7 @@ def test_a_real_worker_on_redis_delivers_the_mail_after_commit(redis_url, settin
     """End to end through the broker: service commits → task on Redis → worker → mail."""
     from celery.contrib.testing.worker import start_worker
 
-    from itsm.celery import app
+    from itsm.config.celery import app
     from tests.factories import UserFactory
 
     alice = UserFactory(username="alice", role="End user")

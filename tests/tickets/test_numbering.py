@@ -6,8 +6,9 @@ import pytest
 from django.db import connection, transaction
 
 from tests.factories import UserFactory, make_ticket
-from tickets import numbering, services
+from tickets import services
 from tickets.models import Kind, Ticket
+from tickets.services import numbering
 
 
 def test_every_kind_can_be_numbered_and_numbers_increase(db):

@@ -132,14 +132,16 @@ def test_a_file_the_service_refuses_is_shown_on_the_files_field(
     # still lands on the field and nothing is written.
     from django.core.exceptions import ValidationError
 
-    from tickets import portal_forms
+    from tickets.web.portal import forms as portal_forms
 
     monkeypatch.setattr(portal_forms.uploads, "validate_files", lambda files, **kw: None)
 
     def refuse(files, **kwargs):
         raise ValidationError({"files": ["Not today."]})
 
-    monkeypatch.setattr(services.uploads, "validate_files", refuse)
+    from tickets.services import ticket as ticket_services
+
+    monkeypatch.setattr(ticket_services.uploads, "validate_files", refuse)
     response = client_for(alice).post(url("new"), form_data(files=[upload("a.txt")]))
     assert response.context["form"].errors["files"] == ["Not today."]
     assert not Ticket.objects.exists()
@@ -242,7 +244,7 @@ def test_my_tickets_query_count_does_not_grow_with_the_number_of_tickets(
             assert client.get(url("home")).status_code == 200
         return len(captured)
 
-    queries_for_list()  # fills the per-process caches (itsm.config_cache)
+    queries_for_list()  # fills the per-process caches (itsm.performance.config_cache)
     for _ in range(5):
         make_ticket(alice)
     with_5 = queries_for_list()

@@ -14,8 +14,9 @@ from django.core.management import call_command
 from django.db.models import Count, Max
 from django.utils import timezone
 
+from demo import tickets as demo_data
 from itsm.models import Asset, Service, Team, User
-from tickets import demo_data, services
+from tickets import services
 from tickets.models import (
     Category,
     Comment,

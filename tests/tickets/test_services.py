@@ -22,7 +22,7 @@ def test_it_takes_priority_from_the_matrix_an_admin_can_change(alice):
     assert make_ticket(alice, impact=Level.LOW, urgency=Level.LOW).priority == 4
     rule = PriorityRule.objects.get(impact=Level.LOW, urgency=Level.LOW)
     rule.priority = 3
-    rule.save()  # as the admin does: every process follows (itsm.config_cache)
+    rule.save()  # as the admin does: every process follows (itsm.performance.config_cache)
     assert make_ticket(alice, impact=Level.LOW, urgency=Level.LOW).priority == 3
 
 

@@ -4,8 +4,9 @@ import time_machine
 from django.template import Context, Template
 
 from tests.factories import make_ticket
-from tickets import services, sla_display
+from tickets import services
 from tickets.models import Level, Status
+from tickets.web import sla_display
 
 
 def utc(*args):

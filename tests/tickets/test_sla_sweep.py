@@ -9,10 +9,10 @@ from django.core import mail
 
 from tests.concurrency import at_once
 from tests.factories import TeamFactory, UserFactory, make_ticket
-from tickets import sla_sweep
 from tickets.models import Escalation, EscalationRule, Level, Ticket, TicketEvent
-from tickets.models_sla import Trigger
-from tickets.sla_notify import send_escalations
+from tickets.models.sla import Trigger
+from tickets.services.sla import sweep as sla_sweep
+from tickets.services.sla.notices import send_escalations
 
 
 def utc(*args):
@@ -150,7 +150,7 @@ def test_a_rule_only_fires_for_its_priorities_and_team(alice, dee, team):
 def test_a_real_worker_on_redis_runs_the_sweep(redis_url, postgres, settings):
     from celery.contrib.testing.worker import start_worker
 
-    from itsm.celery import app
+    from itsm.config.celery import app
     from tickets.tasks import sla_sweep as sweep_task
 
     alice = UserFactory(username="alice", role="End user")

@@ -3,7 +3,7 @@
 import datetime
 import django.db.models.deletion
 import django.utils.timezone
-import tickets.models_sla
+import tickets.models.sla
 from django.conf import settings
 from django.db import migrations, models
 
@@ -152,7 +152,7 @@ class Migration(migrations.Migration):
                 ('response_minutes', models.PositiveIntegerField(help_text='First response target, in business minutes.')),
                 ('resolution_minutes', models.PositiveIntegerField(help_text='Resolution target, in business minutes.')),
                 ('warning_percent', models.PositiveSmallIntegerField(default=75, help_text='Warn when this share of a target is used (1–99).')),
-                ('pause_statuses', models.JSONField(blank=True, default=tickets.models_sla.default_pause_statuses, help_text='Statuses that stop the clock.')),
+                ('pause_statuses', models.JSONField(blank=True, default=tickets.models.sla.default_pause_statuses, help_text='Statuses that stop the clock.')),
                 ('calendar', models.ForeignKey(help_text='Targets count working time on this calendar.', on_delete=django.db.models.deletion.PROTECT, to='itsm.businesscalendar')),
                 ('service', models.ForeignKey(blank=True, help_text='Only tickets for this service (optional).', null=True, on_delete=django.db.models.deletion.CASCADE, to='itsm.service')),
                 ('team', models.ForeignKey(blank=True, help_text='Only tickets of this team (optional).', null=True, on_delete=django.db.models.deletion.CASCADE, to='itsm.team')),

@@ -1,6 +1,6 @@
 from django import template
 
-from tickets.sla import human
+from tickets.services.sla.clock import human
 
 register = template.Library()
 

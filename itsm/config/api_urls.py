@@ -1,0 +1,25 @@
+"""/api/v1/: every app registers its viewsets on one router here."""
+
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from itsm.api import calendars as core_api
+from itsm.api.auth import ObtainTokenView
+from maintenance.api import views as maintenance_api
+from monitoring.api import views as monitoring_api
+from reports.api import views as reports_api
+from tickets.api import sla as api_sla
+from tickets.api import views as tickets_api
+
+router = DefaultRouter()
+tickets_api.register(router)
+api_sla.register(router)
+core_api.register(router)
+maintenance_api.register(router)
+monitoring_api.register(router)
+reports_api.register(router)
+
+urlpatterns = [
+    path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    *router.urls,
+]

@@ -1,0 +1,42 @@
+"""The only place that imports every app's urls (DESIGN.md: the one upward import)."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path, reverse_lazy
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from itsm.web import home as views
+from itsm.web import sign_in as auth
+
+admin.site.site_header = "Tend administration"
+admin.site.site_title = "Tend admin"
+admin.site.index_title = "Configuration"
+
+account_urls = [
+    path("login/", auth.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", auth_views.PasswordChangeView.as_view(
+        success_url=reverse_lazy("password_change_done")), name="password_change"),
+    path("password/done/", auth_views.PasswordChangeDoneView.as_view(),
+         name="password_change_done"),
+    path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("password/reset/sent/", auth_views.PasswordResetDoneView.as_view(),
+         name="password_reset_done"),
+    path("password/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("password/reset/done/", auth_views.PasswordResetCompleteView.as_view(),
+         name="password_reset_complete"),
+]
+
+urlpatterns = [
+    path("home/", views.home, name="home"),
+    path("accounts/", include(account_urls)),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("itsm.config.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path("", include("monitoring.web.urls")),
+    path("", include("maintenance.web.urls")),
+    path("reports/", include("reports.web.urls")),
+    path("", include("tickets.web.urls")),
+]

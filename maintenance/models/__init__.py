@@ -1,0 +1,24 @@
+"""Maintenance models: plans, occurrences and windows; patches and advisories."""
+
+from .patch import (  # noqa: F401
+    OPEN_PATCH_STATES,
+    SEVERITY_PRIORITY,
+    SEVERITY_RANK,
+    Advisory,
+    AssetPatch,
+    AssetPatchEvent,
+    PatchPolicy,
+    PatchState,
+    Severity,
+    Software,
+)
+from .plan import (  # noqa: F401
+    MaintenancePlan,
+    MaintenanceWindow,
+    Occurrence,
+    OccurrenceChange,
+    PlanKind,
+    PlanStep,
+    StepIncident,
+    WindowQuerySet,
+)

@@ -1,0 +1,145 @@
+"""Working a checklist on the desk: the panel on a work item's page and its actions.
+
+Each action is a plain POST that redirects back to the ticket page; htmx posts the same
+forms and swaps the panel only. The ticket page includes the panel with
+`{% load maintenance %}{% work_item_panel ticket %}`.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+
+from itsm.services.system_user import tend_user
+from itsm.web.maintenance_access import desk_action, desk_page, error_text, is_htmx
+from maintenance.models import Occurrence, StepIncident
+from maintenance.web.desk.forms import StepForm
+from tickets import services as tickets
+from tickets.models import ChecklistItem, Kind, Level, Source, Status, Ticket
+from tickets.selectors import get_visible_ticket
+
+
+def panel_context(user, ticket: Ticket, **extra) -> dict:
+    items = list(ticket.checklist.select_related("done_by", "maintenance_incident__incident")
+                 .order_by("position"))
+    occurrence = (Occurrence.objects.select_related("plan").filter(ticket=ticket).first()
+                  if ticket.kind == Kind.MAINTENANCE else None)
+    done = sum(1 for item in items if item.done_at)
+    context = {
+        "ticket": ticket, "items": items, "occurrence": occurrence,
+        "plan": occurrence.plan if occurrence else None,
+        "follow_ups": list(ticket.follow_ups.order_by("created_at")
+                           .only("kind", "number", "title", "status")),
+        "done_count": done, "total": len(items), "all_done": done == len(items),
+        "can_work": user.is_agent and ticket.is_open,
+        "show": bool(items) or occurrence is not None,
+        "step_errors": {}, "step_values": {},
+    }
+    if occurrence:
+        context["due_local"] = occurrence.due_at.astimezone(occurrence.plan.schedule().tz)
+        if occurrence.was_moved:
+            context["was_local"] = occurrence.scheduled_for.astimezone(
+                occurrence.plan.schedule().tz)
+    context.update(extra)
+    for item in items:
+        item.error = context["step_errors"].get(item.pk, "")
+        item.posted = context["step_values"].get(item.pk, {})
+        try:
+            item.incident = item.maintenance_incident.incident
+        except StepIncident.DoesNotExist:
+            item.incident = None
+    context["left"] = len(items) - done
+    return context
+
+
+def _respond(request, ticket: Ticket, **extra):
+    if is_htmx(request):
+        ticket = Ticket.objects.get(pk=ticket.pk)
+        context = panel_context(request.user, ticket, fragment=True, **extra)
+        response = render(request, "maintenance/_work_item_panel.html", context)
+        response["HX-Trigger"] = "ticket-changed"  # lets the ticket page refresh its timeline
+        return response
+    return redirect(ticket.get_desk_url())
+
+
+def _item(ticket: Ticket, item_id: int) -> ChecklistItem:
+    return get_object_or_404(ChecklistItem.objects.select_related("ticket"), pk=item_id,
+                             ticket=ticket)
+
+
+@desk_page
+def work_panel(request, ref):
+    ticket = get_visible_ticket(request.user, ref)
+    return render(request, "maintenance/_work_item_panel.html",
+                  panel_context(request.user, ticket))
+
+
+@desk_action
+def work_step(request, ref, pk):
+    ticket = get_visible_ticket(request.user, ref)
+    item = _item(ticket, pk)
+    form = StepForm(request.POST)
+    form.is_valid()
+    data = form.cleaned_data
+    done = request.POST.get("done") == "1"
+    try:
+        with transaction.atomic():
+            # Ticking the first step is starting the work: the queue should say so.
+            if done and ticket.status == Status.NEW:
+                tickets.ticket_transition(ticket=ticket, actor=request.user,
+                                          to=Status.IN_PROGRESS)
+            tickets.checklist_tick(item=item, user=request.user, done=done,
+                                   result=data.get("result") or "", note=data.get("note") or "")
+    except ValidationError as error:
+        text = error_text(error)
+        if not is_htmx(request):
+            messages.error(request, f"Step {item.position} not saved: {text}")
+        return _respond(request, ticket, step_errors={item.pk: text},
+                        step_values={item.pk: data})
+    if not is_htmx(request):
+        messages.success(request, f"Step {item.position} {'done' if done else 'reopened'}.")
+    return _respond(request, ticket)
+
+
+@desk_action
+def work_incident(request, ref, pk):
+    """Raise an incident from a failed step, linked to the work item. Once per step."""
+    ticket = get_visible_ticket(request.user, ref)
+    item = _item(ticket, pk)
+    with transaction.atomic():
+        item = ChecklistItem.objects.select_for_update().get(pk=item.pk)  # double clicks wait
+        existing = StepIncident.objects.select_related("incident").filter(item=item).first()
+        if existing:
+            messages.info(request, f"{existing.incident.ref} was already raised for this step.")
+            return _respond(request, ticket)
+        if item.result != ChecklistItem.Result.FAIL:
+            messages.error(request, "Only a failed step can raise an incident.")
+            return _respond(request, ticket)
+        note = f"\n\nNote on the step: {item.note}" if item.note else ""
+        incident = tickets.ticket_create(
+            requester=tend_user(), created_by=request.user, kind=Kind.INCIDENT,
+            source=Source.MAINTENANCE, title=f"Failed: {item.text}"[:200],
+            description=(f"Step {item.position} of {ticket.ref} ({ticket.title}) failed."
+                         f"{note}"),
+            service=ticket.service, asset=ticket.asset, team=ticket.team,
+            impact=Level.MEDIUM, urgency=Level.MEDIUM, parent=ticket)
+        StepIncident.objects.create(item=item, incident=incident)
+        tickets.ticket_notice(ticket=ticket, internal=True, field=f"step {item.position}",
+                              message=f"{incident.ref} raised from the failed step "
+                                      f"“{item.text}”.")
+    messages.success(request, f"{incident.ref} raised and linked to {ticket.ref}.")
+    return _respond(request, ticket)
+
+
+@desk_action
+def work_resolve(request, ref):
+    ticket = get_visible_ticket(request.user, ref)
+    try:
+        tickets.ticket_transition(ticket=ticket, actor=request.user, to=Status.RESOLVED,
+                                  note=(request.POST.get("note") or "").strip()[:5000])
+    except (ValidationError, PermissionDenied) as error:
+        text = error_text(error) if isinstance(error, ValidationError) else str(error)
+        messages.error(request, f"{ticket.ref} not resolved: {text}")
+    else:
+        messages.success(request, f"{ticket.ref} resolved.")
+    return _respond(request, ticket)

@@ -1,0 +1,13 @@
+"""Monitoring services: checks; dispatch, incidents, rollups and pings beside."""
+
+from .checks import (  # noqa: F401
+    CONFIG_FIELDS,
+    SCHEDULE_FIELDS,
+    TEST_TIMEOUT,
+    check_create,
+    check_delete,
+    check_pause,
+    check_resume,
+    check_test,
+    check_update,
+)

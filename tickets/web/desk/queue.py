@@ -1,0 +1,300 @@
+"""The desk queues: views over all tickets, filters, sorting, paging and bulk actions.
+
+A queue page runs a fixed number of queries whatever it shows: two capped counters,
+the lookup lists of the filter form, one capped COUNT, the page's ids, and their rows.
+"""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.http import QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+
+from itsm.models import Service, Team
+from itsm.web.access import desk_action, desk_page, is_htmx
+from itsm.web.paging import CappedPaginator
+from tickets import selectors, services
+from tickets.filters import DEFAULT_SORT, SORTS, TicketFilter
+from tickets.models import OPEN_STATUSES, Category, Kind, Priority, Status, Ticket
+from tickets.selectors import visible_tickets
+from tickets.web import sla_display
+from tickets.web.desk.forms import BulkForm, agents
+
+PAGE_SIZE = 50
+COUNTER_CAP = 999
+RECENT_DAYS = 7
+
+VIEWS = {
+    "mine": "Assigned to me",
+    "unassigned": "Unassigned in my teams",
+    "open": "All open",
+    "at_risk": "SLA at risk",
+    "breached": "SLA breached",
+    "recent": "Recently updated",
+    "all": "All tickets",
+}
+SHORT_LABELS = {"mine": "Mine", "unassigned": "Unassigned", "open": "Open",
+                "at_risk": "At risk", "breached": "Breached", "recent": "Recent", "all": "All"}
+# Views whose natural order is the SLA deadline.
+DUE_VIEWS = {"at_risk", "breached"}
+# Views that show open work unless the user picks statuses explicitly.
+OPEN_VIEWS = {"mine", "unassigned", "open"}
+FILTER_KEYS = ("q", "status", "priority", "kind", "team", "assignee", "category", "service",
+               "requester")
+# Columns a phone does without (class hide-sm): there the title cell shows them in small
+# print, so a row reads like a card.
+MINOR_COLUMNS = {"ref", "status", "priority", "sla", "team", "assignee", "updated"}
+# (column, label, sort keys): a click on the header cycles through the keys.
+COLUMNS = [
+    ("ref", "Ref", ("-number", "number")),
+    ("title", "Title", ("title",)),
+    ("status", "Status", ("status",)),
+    ("priority", "Priority", ("priority", "-priority")),
+    # Sortable once tickets.filters offers a "due" sort (next SLA deadline first).
+    ("sla", "SLA", ("due",) if "due" in SORTS else ()),
+    ("team", "Team", ()),
+    ("assignee", "Assignee", ()),
+    ("updated", "Updated", ("-updated", "updated")),
+]
+EMPTY = {
+    "mine": "Nothing is assigned to you. Pick something from the unassigned queue.",
+    "unassigned": "No unassigned open tickets in your teams. Nice.",
+    "open": "No open tickets. All quiet.",
+    "at_risk": "No open ticket is close to an SLA deadline.",
+    "breached": "No open ticket has breached its SLA.",
+    "recent": f"No ticket changed in the last {RECENT_DAYS} days.",
+    "all": "No tickets yet.",
+}
+
+
+def default_view(user) -> str:
+    return "mine" if user.is_agent else "open"
+
+
+def view_queryset(user, view: str, *, statuses_chosen: bool):
+    tickets = visible_tickets(user)
+    if view == "mine":
+        tickets = tickets.filter(assignee=user)
+    elif view == "unassigned":
+        tickets = tickets.filter(assignee__isnull=True, team__in=user.teams.values("pk"))
+    elif view == "at_risk":
+        tickets = selectors.at_risk(tickets, timezone.now())
+    elif view == "breached":
+        tickets = selectors.breached(tickets, timezone.now())
+    elif view == "recent":
+        tickets = tickets.filter(updated_at__gte=timezone.now() - timedelta(days=RECENT_DAYS))
+    if view in OPEN_VIEWS and not statuses_chosen:
+        tickets = tickets.filter(status__in=OPEN_STATUSES)
+    return tickets
+
+
+def _capped_count(queryset) -> str:
+    # Counting a LIMITed subquery stays cheap however big the queue grows.
+    n = queryset.order_by()[: COUNTER_CAP + 1].count()
+    return f"{COUNTER_CAP}+" if n > COUNTER_CAP else str(n)
+
+
+def counters(user) -> dict[str, str]:
+    """Capped COUNTs on indexed columns: mine, unassigned, and SLA trouble in my teams."""
+    open_work = visible_tickets(user).filter(status__in=OPEN_STATUSES)
+    my_teams = open_work.filter(team__in=user.teams.values("pk"))
+    now = timezone.now()
+    return {
+        "mine": _capped_count(open_work.filter(assignee=user)),
+        "unassigned": _capped_count(my_teams.filter(assignee__isnull=True)),
+        "at_risk": _capped_count(selectors.at_risk(my_teams, now)),
+        "breached": _capped_count(selectors.breached(my_teams, now)),
+    }
+
+
+def url_with(params: QueryDict, **changes) -> str:
+    query = params.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            query.pop(key, None)
+        else:
+            query[key] = value
+    return _href(query)
+
+
+def _href(query: QueryDict) -> str:
+    clean = QueryDict(mutable=True)
+    for key, values in query.lists():
+        kept = [v for v in values if v != ""]
+        if kept and key != "csrfmiddlewaretoken":
+            clean.setlist(key, kept)
+    base = reverse("desk:queue")
+    return f"{base}?{clean.urlencode()}" if clean else base
+
+
+def _columns(params: QueryDict, sort: str) -> list[dict]:
+    columns = []
+    for name, label, keys in COLUMNS:
+        column = {"name": name, "label": label, "url": None, "direction": None,
+                  "minor": name in MINOR_COLUMNS}
+        if keys:
+            following = keys[(keys.index(sort) + 1) % len(keys)] if sort in keys else keys[0]
+            column["url"] = url_with(params, sort=following, page=None)
+            if sort in keys:
+                column["direction"] = "down" if sort.startswith("-") else "up"
+        columns.append(column)
+    return columns
+
+
+def _page_links(params: QueryDict, page) -> list[dict]:
+    links = []
+    for number in page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1):
+        if number == page.paginator.ELLIPSIS:
+            links.append({"label": number, "url": None})
+        else:
+            links.append({"label": number, "url": url_with(params, page=number),
+                          "current": number == page.number})
+    return links
+
+
+def _rows(ids: list[int]) -> list:
+    # The page's ids come from a narrow sorted query that an index can answer; the wide
+    # rows with their joins are then read for those 50 ids only, not for every match.
+    by_id = Ticket.objects.for_list().in_bulk(ids)
+    rows = [by_id[pk] for pk in ids if pk in by_id]
+    # Worked out once per row here rather than by template tags (a URL reverse and an
+    # SLA badge per row were most of the page's rendering time).
+    now = timezone.now()
+    url = reverse("desk:ticket", args=["REF"])
+    for ticket in rows:
+        ticket.desk_url = url.replace("REF", ticket.ref)
+        ticket.sla = sla_display.badge(ticket, now)
+    return rows
+
+
+def queue_context(request, params: QueryDict) -> dict:
+    user = request.user
+    view = params.get("view") if params.get("view") in VIEWS else default_view(user)
+    statuses_chosen = any(params.getlist("status"))
+    tickets = view_queryset(user, view, statuses_chosen=statuses_chosen)
+    ticket_filter = TicketFilter(params, queryset=tickets)
+    sort = ticket_filter.form.cleaned_data.get("sort") if ticket_filter.is_valid() else None
+    if not sort and view in DUE_VIEWS:
+        params = params.copy()
+        params["sort"] = "due"
+        ticket_filter = TicketFilter(params, queryset=tickets)
+    sort = sort or ("due" if view in DUE_VIEWS else DEFAULT_SORT)
+    paginator = CappedPaginator(ticket_filter.qs.values_list("pk", flat=True), PAGE_SIZE)
+    page = paginator.get_page(params.get("page"))
+    rows = _rows(list(page.object_list))
+    filtered = any(params.get(key) for key in FILTER_KEYS)
+    tabs = [{"name": name, "label": label, "short": SHORT_LABELS[name], "active": name == view,
+             "url": url_with(params, view=name, page=None)} for name, label in VIEWS.items()]
+    return {
+        "view": view,
+        "view_label": VIEWS[view],
+        "tabs": tabs,
+        "counters": counters(user),
+        "params": params,
+        "query": _href(params).partition("?")[2],
+        "sort": sort,
+        "page": page,
+        "tickets": rows,
+        "columns": _columns(params, sort),
+        "page_links": _page_links(params, page) if paginator.num_pages > 1 else [],
+        "prev_url": url_with(params, page=page.number - 1) if page.has_previous() else None,
+        "next_url": url_with(params, page=page.number + 1) if page.has_next() else None,
+        "filtered": filtered,
+        "filter_count": sum(1 for key in FILTER_KEYS if key != "q" and params.get(key)),
+        "filter_errors": ticket_filter.errors,
+        "clear_url": url_with(QueryDict(), view=view),
+        "empty_text": ("No tickets match these filters." if filtered else EMPTY[view]),
+        "chosen": {
+            "status": params.getlist("status"), "priority": params.getlist("priority"),
+            "kind": params.getlist("kind"), "team": params.get("team", ""),
+            "assignee": params.get("assignee", ""), "category": params.get("category", ""),
+            "service": params.get("service", ""), "q": params.get("q", ""),
+        },
+        "can_work": user.is_agent,
+    }
+
+
+def _lookups() -> dict:
+    """The option lists of the filter form and the bulk bar, one query each."""
+    return {
+        "teams": list(Team.objects.only("name")),
+        "agents": list(agents().only("username", "first_name", "last_name")),
+        "categories": list(Category.objects.filter(is_active=True).only("name")),
+        "services": list(Service.objects.filter(is_active=True).only("name")),
+        "status_choices": Status.choices,
+        "priority_choices": Priority.choices,
+        "kind_choices": Kind.choices,
+        "view_choices": list(VIEWS.items()),
+    }
+
+
+def _render_queue(request, params: QueryDict, *, fragment: bool, history: str = "HX-Push-Url"):
+    context = {**queue_context(request, params), **_lookups(), "fragment": fragment}
+    template = "desk/_queue_table.html" if fragment else "desk/queue.html"
+    response = render(request, template, context)
+    if fragment:
+        # The address bar shows the clean query, not every empty field of the form.
+        response[history] = _href(params)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@desk_page
+def queue(request):
+    fragment = is_htmx(request)
+    if not fragment and "" in (v for values in request.GET.lists() for v in values[1]):
+        # A filter form sent without JavaScript: move to the clean, shareable address.
+        return redirect(_href(request.GET))
+    return _render_queue(request, request.GET, fragment=fragment)
+
+
+def _bulk_changes(action: str, data: dict, user) -> dict:
+    return {
+        "assign_me": {"assignee": user},
+        "assign": {"assignee": data.get("assignee")},
+        "team": {"team": data.get("team")},
+        "unassign": {"unassign": True},
+        "status": {"status": data.get("status")},
+    }[action]
+
+
+def _listed(items: list[str], *, limit: int = 10, sep: str = "; ") -> str:
+    more = len(items) - limit
+    return sep.join(items[:limit]) + (f"{sep}and {more} more" if more > 0 else "")
+
+
+def _report(request, result: services.BulkResult, missing: int) -> None:
+    """One message for what changed and one for what was skipped, with the reasons."""
+    if result.done:
+        noun = "ticket" if len(result.done) == 1 else "tickets"
+        messages.success(request, f"Changed {len(result.done)} {noun}: "
+                                  f"{_listed(result.done, limit=20, sep=', ')}.")
+    skipped = [f"{ref}: {reason.rstrip('.')}" for ref, reason in result.skipped.items()]
+    if missing:
+        skipped.append(f"{missing} that no longer exist")
+    if skipped:
+        messages.warning(request, f"Skipped {len(result.skipped) + missing}: {_listed(skipped)}.")
+
+
+@desk_action
+def bulk(request):
+    params = QueryDict(request.POST.get("query", ""))
+    form = BulkForm(request.POST)
+    if form.is_valid():
+        ids = form.cleaned_data["ticket"]
+        tickets = list(visible_tickets(request.user).filter(pk__in=ids).order_by("kind", "number"))
+        changes = _bulk_changes(form.cleaned_data["action"], form.cleaned_data, request.user)
+        result = services.tickets_bulk_update(tickets=tickets, actor=request.user, **changes)
+        _report(request, result, missing=len(set(ids)) - len(tickets))
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            label = "Tickets" if field == "ticket" else (label or field.title())
+            prefix = "" if field == "__all__" else f"{label}: "
+            messages.error(request, prefix + " ".join(errors))
+    if is_htmx(request):
+        return _render_queue(request, params, fragment=True, history="HX-Replace-Url")
+    return redirect(_href(params))

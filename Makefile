@@ -29,8 +29,13 @@ run: demo
 	@DEBUG=$${DEBUG:-1} TEND_DEMO=1 $(BIN)/python manage.py demo_logins --port $(PORT)
 	DEBUG=$${DEBUG:-1} PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile start
 
+## style, the import ladder, and the house plan: only services write, no cycles, layout
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache --no-logo
+	@status=0; for check in writes cycles layout; do \
+		echo "$(BIN)/python tools/check_$$check.py"; $(BIN)/python tools/check_$$check.py || status=1; \
+	done; exit $$status
 
 ## the whole suite; tests needing Postgres/Redis/Chromium skip with a reason unless CI=true
 test: $(STAMP) lint

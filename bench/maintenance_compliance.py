@@ -69,7 +69,8 @@ def build(today: date) -> None:
     from django.db import connection
 
     from itsm.models import Asset, Service, Team, User
-    from maintenance.models import Advisory, PatchPolicy
+    from maintenance.models import Advisory
+    from maintenance.services.patching import patch_policy_current
 
     rng = random.Random(5)
     print("building the data set …")
@@ -87,7 +88,7 @@ def build(today: date) -> None:
                  severity=rng.choice(SEVERITY_MIX),
                  released_on=today - timedelta(days=rng.randint(0, 730)))
         for n in range(ADVISORIES))
-    policy = PatchPolicy.current()
+    policy = patch_policy_current()
     deadlines = {a.pk: policy.deadline(a.severity, a.released_on) for a in advisories}
     total = ASSETS * ADVISORIES
     columns = ("asset_id, advisory_id, state, deadline, due_on, deferred_until, reason, "

@@ -1,3 +1,5 @@
+"""The demo app's configuration (installed only with TEND_DEMO=1)."""
+
 from django.apps import AppConfig
 
 

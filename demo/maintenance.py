@@ -159,7 +159,7 @@ def _work_due(clock, moment, planned: dict, users: dict, rng: random.Random) -> 
             result = ""
             if item.requires_result:
                 result = ChecklistItem.Result.FAIL if rng.random() < 0.05 else "pass"
-            tickets.checklist_tick(item=item, user=worker, result=result,
+            tickets.checklist_tick(item=item, actor=worker, result=result,
                                    note="Done as described." if item.requires_note else "")
         tickets.ticket_transition(ticket=ticket, actor=worker, to=Status.RESOLVED,
                                   note="Checklist done.")

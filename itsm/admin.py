@@ -1,3 +1,5 @@
+"""Admin for the core: users, teams, services, assets, the notification log, calendars."""
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -13,6 +15,7 @@ from itsm.models import (
     User,
     WorkingPeriod,
 )
+from itsm.services.calendars import calendar_delete, calendar_save
 
 
 @admin.register(User)
@@ -98,6 +101,33 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
     search_fields = ("name",)
     inlines = [WorkingPeriodInline, ClosedDateInline]
 
+    # The calendar and its inline rows are written together by one service call, which
+    # also bumps the calendar's version so cached schedules are rebuilt.
+    def save_model(self, request, obj, form, change):
+        pass  # saved with its rows in save_related
+
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        form.instance.save(update_fields=["updated_at"])  # rebuild cached schedules
+        rows = {}
+        for formset in formsets:
+            # commit=False writes nothing; it fills new/changed/deleted_objects, which the
+            # admin's history message reads.
+            formset.save(commit=False)
+            rows[formset.model] = _rows(formset)
+        calendar_save(actor=request.user, calendar=form.instance,
+                      periods=rows.get(WorkingPeriod), closed_dates=rows.get(ClosedDate))
+
+    def delete_model(self, request, obj):
+        calendar_delete(actor=request.user, calendar=obj)
+
+    def delete_queryset(self, request, queryset):
+        for calendar in queryset:
+            calendar_delete(actor=request.user, calendar=calendar)
+
+
+def _rows(formset) -> list[dict]:
+    """The rows an inline formset asks for: the kept ones (with their "id") and new ones."""
+    deleted = formset.deleted_forms
+    kept = [form.instance for form in formset.initial_forms if form not in deleted]
+    return [{**{field.name: getattr(row, field.name) for field in row._meta.concrete_fields
+                if field.name not in ("id", formset.fk.name)}, "id": row.pk}
+            for row in [*kept, *formset.new_objects]]

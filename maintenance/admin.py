@@ -1,6 +1,11 @@
-"""Admin for maintenance configuration, and the CSV imports for advisories and inventories."""
+"""Admin for maintenance configuration, and the CSV imports for advisories and inventories.
+
+Saves and deletes go through maintenance.services, so the admin keeps the same rules as
+the desk and the API; the forms ask the services' `*_errors` first to show field errors.
+"""
 
 from django import forms
+from django.db import models
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -21,8 +26,29 @@ from maintenance.models import (
     PlanStep,
     Software,
 )
+from maintenance.services import patching
+from maintenance.services.advisories import FIELDS as ADVISORY_FIELDS
 from maintenance.services.csv_import import KINDS, import_csv
-from maintenance.services.inventory import can_ingest
+from maintenance.services.inventory import can_ingest, software_delete, software_save
+
+
+def _add_errors(form: forms.Form, errors: dict) -> None:
+    for field, messages_ in errors.items():
+        form.add_error(field if field in form.fields else None, messages_)
+
+
+class DeletesThroughService:
+    """Deleting one row or many (the bulk action) calls `delete_one` for each row."""
+
+    def delete_one(self, obj, actor) -> None:
+        raise NotImplementedError
+
+    def delete_model(self, request, obj):
+        self.delete_one(obj, request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_one(obj, request.user)
 
 
 class PlanStepInline(admin.TabularInline):
@@ -45,13 +71,15 @@ class PlanAdminForm(forms.ModelForm):
         if all(cleaned.get(n) is not None for n in ("rrule", "starts_on", "at_time")):
             probe = MaintenancePlan(**{n: cleaned.get(n, getattr(self.instance, n))
                                        for n in names})
-            for field, errors in services.plan_errors(probe, None).items():
-                self.add_error(field if field in self.fields else None, errors)
+            _add_errors(self, services.plan_errors(probe, None))
+        if cleaned.get("creates_window") and not cleaned.get("assets") \
+                and not cleaned.get("services"):
+            self.add_error("creates_window", "A window needs at least one asset or service.")
         return cleaned
 
 
 @admin.register(MaintenancePlan)
-class MaintenancePlanAdmin(admin.ModelAdmin):
+class MaintenancePlanAdmin(DeletesThroughService, admin.ModelAdmin):
     """Plans save through maintenance.services so the next occurrence is recomputed."""
 
     form = PlanAdminForm
@@ -66,12 +94,20 @@ class MaintenancePlanAdmin(admin.ModelAdmin):
     inlines = [PlanStepInline]
 
     def save_model(self, request, obj, form, change):
-        services.plan_save(plan=obj, actor=request.user)
+        pass  # saved with its steps and targets in save_related: one service call
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # Steps and targets are saved now; the schedule may have changed with them.
-        services.reschedule(form.instance, form.instance.updated_at)
+        rows = [f.cleaned_data for formset in formsets for f in formset.forms
+                if f.cleaned_data.get("text") and not f.cleaned_data.get("DELETE")]
+        rows.sort(key=lambda row: row["position"])
+        services.plan_save(plan=form.instance, actor=request.user, steps=rows,
+                           assets=list(form.cleaned_data["assets"]),
+                           services=list(form.cleaned_data["services"]))
+        for formset in formsets:  # the change message reads what formsets saved: nothing
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+    def delete_one(self, obj, actor):
+        services.plan_delete(plan=obj, actor=actor)
 
 
 @admin.register(Occurrence)
@@ -104,8 +140,26 @@ class OccurrenceChangeAdmin(admin.ModelAdmin):
         return False
 
 
+class WindowAdminForm(forms.ModelForm):
+    class Meta:
+        model = MaintenanceWindow
+        fields = ["reason", "details", "starts_at", "ends_at", "services", "assets"]
+
+    def clean(self):
+        cleaned = super().clean()
+        probe = MaintenanceWindow(reason=cleaned.get("reason"), starts_at=cleaned.get("starts_at"),
+                                  ends_at=cleaned.get("ends_at"))
+        errors = services.window_errors(probe, services=list(cleaned.get("services") or []),
+                                        assets=list(cleaned.get("assets") or []))
+        _add_errors(self, {f: m for f, m in errors.items() if f not in self.errors})
+        return cleaned
+
+
 @admin.register(MaintenanceWindow)
-class MaintenanceWindowAdmin(admin.ModelAdmin):
+class MaintenanceWindowAdmin(DeletesThroughService, admin.ModelAdmin):
+    """One-off windows save through maintenance.services: the desk's rules apply here too."""
+
+    form = WindowAdminForm
     list_display = ("reason", "starts_at", "ends_at", "created_by")
     filter_horizontal = ("services", "assets")
     search_fields = ("reason",)
@@ -113,9 +167,15 @@ class MaintenanceWindowAdmin(admin.ModelAdmin):
     readonly_fields = ("occurrence", "ticket", "created_by", "created_at")
 
     def save_model(self, request, obj, form, change):
-        if obj.pk is None:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        services.window_save(window=obj, actor=request.user,
+                             services=list(form.cleaned_data["services"]),
+                             assets=list(form.cleaned_data["assets"]))
+
+    def save_related(self, request, form, formsets, change):
+        pass  # window_save set the services and assets
+
+    def delete_one(self, obj, actor):
+        services.window_delete(window=obj, actor=actor)
 
 
 @admin.register(PatchPolicy)
@@ -131,8 +191,7 @@ class PatchPolicyAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        obj.pk = 1
-        super().save_model(request, obj, form, change)
+        patching.patch_policy_save(policy=obj, actor=request.user)
         from maintenance.tasks import refresh_patch_deadlines
 
         transaction.on_commit(lambda: refresh_patch_deadlines.delay(None))
@@ -178,29 +237,64 @@ class ImportMixin:
                                 status=400 if report and not report.ok else 200)
 
 
+class AdvisoryAdminForm(forms.ModelForm):
+    class Meta:
+        model = Advisory
+        fields = [*ADVISORY_FIELDS, "created_at"]
+        # A bare "vendor.example/advisory" means https, as Django 6 will assume anyway.
+        formfield_callback = staticmethod(
+            lambda field, **kwargs: field.formfield(
+                **({"assume_scheme": "https"} if isinstance(field, models.URLField) else {}),
+                **kwargs))
+
+    def clean(self):
+        cleaned = super().clean()
+        probe = Advisory(pk=self.instance.pk, **{f: cleaned.get(f) for f in ADVISORY_FIELDS})
+        errors = services.advisory_errors(probe)
+        _add_errors(self, {f: m for f, m in errors.items() if f not in self.errors})
+        return cleaned
+
+
 @admin.register(Advisory)
-class AdvisoryAdmin(ImportMixin, admin.ModelAdmin):
+class AdvisoryAdmin(DeletesThroughService, ImportMixin, admin.ModelAdmin):
+    """Advisories save through maintenance.services: a new severity or release date
+    recomputes the deadline on every asset."""
+
+    form = AdvisoryAdminForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("identifier", "title", "severity", "cvss", "released_on", "fixed_version")
     list_filter = ("severity",)
     search_fields = ("identifier", "title", "package")
     date_hierarchy = "released_on"
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and {"severity", "released_on"} & set(form.changed_data):
-            from maintenance.services.patching import refresh_deadlines
+        values = {f: form.cleaned_data[f] for f in ADVISORY_FIELDS if f in form.cleaned_data}
+        if change:
+            changed = {f: v for f, v in values.items() if f in form.changed_data}
+            services.advisory_update(advisory=obj, actor=request.user, changes=changed)
+        else:
+            saved = services.advisory_create(actor=request.user, **values,
+                                             now=form.cleaned_data.get("created_at"))
+            obj.__dict__.update(saved.__dict__)  # the admin logs and redirects with `obj`
 
-            refresh_deadlines([obj.pk])
+    def delete_one(self, obj, actor):
+        services.advisory_delete(advisory=obj, actor=actor)
 
 
 @admin.register(Software)
-class SoftwareAdmin(ImportMixin, admin.ModelAdmin):
+class SoftwareAdmin(DeletesThroughService, ImportMixin, admin.ModelAdmin):
     import_kind = "software"
     list_display = ("asset", "name", "version", "updated_at")
     search_fields = ("name", "asset__name")
     list_select_related = ("asset",)
     autocomplete_fields = ("asset",)
     show_full_result_count = False
+
+    def save_model(self, request, obj, form, change):
+        software_save(software=obj, actor=request.user)
+
+    def delete_one(self, obj, actor):
+        software_delete(software=obj, actor=actor)
 
 
 class EventInline(admin.TabularInline):

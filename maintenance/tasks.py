@@ -21,4 +21,4 @@ def patch_followups() -> dict:
 def refresh_patch_deadlines(advisory_ids: list[int] | None = None) -> int:
     from maintenance.services.patching import refresh_deadlines
 
-    return refresh_deadlines(advisory_ids)
+    return refresh_deadlines(advisory_ids=advisory_ids)

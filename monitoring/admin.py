@@ -43,6 +43,13 @@ class CheckAdmin(admin.ModelAdmin):
             saved = services.check_create(actor=request.user, **data)
         obj.pk = saved.pk
 
+    def delete_model(self, request, obj):
+        services.check_delete(check=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for check in queryset:
+            services.check_delete(check=check, actor=request.user)
+
     @admin.action(description="Pause the selected checks")
     def pause_checks(self, request, queryset):
         for check in queryset:

@@ -1,3 +1,5 @@
+"""Admin for who gets the weekly summary e-mail (reports store nothing else)."""
+
 from django.contrib import admin
 
 from reports.models import ReportSubscription

@@ -1,3 +1,5 @@
+"""The reports app: manager reports and dashboards read from the other apps."""
+
 from django.apps import AppConfig
 
 

@@ -9,6 +9,6 @@ from celery import shared_task
              autoretry_for=(SMTPException, ConnectionError, TimeoutError),
              retry_backoff=60, retry_backoff_max=1800, max_retries=6)
 def send_weekly_summaries() -> int:
-    from reports.weekly import send_weekly_summaries as send
+    from reports.services.weekly import send_weekly_summaries as send
 
     return send()

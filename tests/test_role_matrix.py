@@ -160,7 +160,7 @@ def test_no_rule_is_left_for_a_url_that_is_gone():
 def world(alice, bob, dee, manny, team):
     ticket = make_ticket(alice, title="Sample", team=team, checklist=[{"text": "Check"}],
                          files=[SimpleUploadedFile("log.txt", b"boot log")])
-    services.comment_add(ticket=ticket, author=dee, body="Secret note", internal=True)
+    services.comment_add(ticket=ticket, actor=dee, body="Secret note", internal=True)
     from itsm.models import BusinessCalendar
     from tickets.models import EscalationRule, SlaPolicy
 

@@ -1,3 +1,6 @@
+"""Admin for tickets: configuration rows (priority matrix, categories, SLA, escalation) are
+edited here; tickets and their timeline are read-only, changed only through the services."""
+
 from django import forms
 from django.contrib import admin
 

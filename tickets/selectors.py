@@ -4,11 +4,19 @@ import re
 
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 
 from itsm.models import User
-from tickets.models import KIND_BY_PREFIX, OPEN_STATUSES, Attachment, Comment, Ticket, TicketEvent
+from tickets.models import (
+    KIND_BY_PREFIX,
+    OPEN_STATUSES,
+    Attachment,
+    Comment,
+    Ticket,
+    TicketEvent,
+    TimeEntry,
+)
 
 REF_RE = re.compile(r"^\s*([A-Za-z]{3})-(\d{1,9})\s*$")
 
@@ -108,3 +116,8 @@ def breached(tickets: QuerySet[Ticket], now) -> QuerySet[Ticket]:
     sweep."""
     return tickets.filter(Q(sla_breached=True) | Q(next_due_at__lte=now),
                           status__in=OPEN_STATUSES)
+
+
+def minutes_logged(ticket: Ticket) -> int:
+    """Total minutes of work logged on the ticket (0 when none)."""
+    return TimeEntry.objects.filter(ticket=ticket).aggregate(total=Sum("minutes"))["total"] or 0

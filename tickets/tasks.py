@@ -11,7 +11,9 @@ from tickets.services import notifications, outbox
 @shared_task(acks_late=True, autoretry_for=(SMTPException, ConnectionError, TimeoutError),
              retry_backoff=30, retry_backoff_max=600, max_retries=8)
 def send_ticket_notification(event: str, ticket_id: int, object_id: int | None = None) -> int:
-    # Messages queued before the outbox (tickets.services.outbox) still arrive after an upgrade.
+    # Upgrade shim: 0.1 queued one message per event; since the outbox
+    # (tickets.services.outbox) nothing queues this task, but messages queued before an
+    # upgrade still arrive. Remove in 0.3, after every 0.1 queue has drained.
     return notifications.deliver(event, ticket_id, object_id)
 
 

@@ -1,3 +1,5 @@
+"""POST /api/v1/auth/token/: a username and password for an API token."""
+
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.authtoken.models import Token

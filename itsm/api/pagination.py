@@ -1,3 +1,5 @@
+"""API paging that never counts more than a cap of rows."""
+
 from collections import OrderedDict
 
 from rest_framework.pagination import PageNumberPagination

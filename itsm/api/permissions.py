@@ -1,3 +1,5 @@
+"""API permission classes shared by every app's viewsets, in terms of the core's roles."""
+
 from rest_framework import permissions
 
 

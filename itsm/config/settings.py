@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "itsm.web.context_processors.roles",
+                "maintenance.web.context_processors.banner",
             ],
         },
     },

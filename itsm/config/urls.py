@@ -32,7 +32,7 @@ urlpatterns = [
     path("home/", views.home, name="home"),
     path("accounts/", include(account_urls)),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("itsm.config.api_urls")),
+    path("api/v1/", include("itsm.config.router")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("", include("monitoring.web.urls")),

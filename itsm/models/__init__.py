@@ -1,12 +1,6 @@
 """Core models: people, teams, services, assets, calendars, the notification log."""
 
-from .core import (  # noqa: F401
-    Asset,
-    BusinessCalendar,
-    ClosedDate,
-    NotificationLog,
-    Service,
-    Team,
-    User,
-    WorkingPeriod,
-)
+from .calendars import BusinessCalendar, ClosedDate, WorkingPeriod  # noqa: F401
+from .catalog import Asset, Service  # noqa: F401
+from .notifications import NotificationLog  # noqa: F401
+from .people import Team, User  # noqa: F401

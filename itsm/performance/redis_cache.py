@@ -4,6 +4,11 @@ Django builds a new redis.Redis object for every cache call; since redis-py 5 th
 some two hundred response callbacks, which costs more than the GET it wraps. A client
 is thread-safe (its pool hands each command a connection) and the pool notices a fork,
 so one per pool is enough.
+
+What it buys: every request reads the session and the login limiter from the cache, so
+with REDIS_URL set the per-call client was a measurable part of a bare signed-in request
+with redis-py 8 (bench/run.py, pages and filing, with REDIS_URL). Settings choose it as
+the cache backend whenever REDIS_URL is set.
 """
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache

@@ -1,0 +1,1 @@
+"""Services of the core: the only code that writes the core models."""

@@ -1,3 +1,5 @@
+"""{% load tend %}: Markdown, query-string links and the status and priority badges."""
+
 from django import template
 from django.utils.http import urlencode
 

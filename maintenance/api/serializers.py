@@ -11,7 +11,7 @@ from itsm.models import Asset, Service, Team, User
 from maintenance import recurrence, selectors, services
 from maintenance.models import MaintenancePlan, MaintenanceWindow, Occurrence
 from maintenance.models.patch import Advisory, AssetPatch, PatchState, Severity
-from maintenance.services.csv_import import CVE_RE, IDENTIFIER_RE
+from maintenance.services.advisories import CVE_RE, IDENTIFIER_RE
 
 
 class StepSerializer(serializers.Serializer):
@@ -191,6 +191,14 @@ class AdvisorySerializer(serializers.ModelSerializer):
         fields = ["id", "identifier", "title", "severity", "cvss", "cve_ids", "released_on",
                   "package", "fixed_version", "url", "created_at"]
         read_only_fields = ["created_at"]
+
+    def create(self, validated_data):
+        return services.advisory_create(actor=self.context["request"].user, **validated_data)
+
+    def update(self, instance, validated_data):
+        # The service recomputes patch deadlines when severity or release date change.
+        return services.advisory_update(advisory=instance, actor=self.context["request"].user,
+                                        changes=validated_data)
 
 
 class AssetPatchSerializer(serializers.ModelSerializer):

@@ -71,6 +71,9 @@ class PlanViewSet(viewsets.ModelViewSet):
                                   Prefetch("steps", PlanStep.objects.order_by("position")))
                 .order_by("title", "pk"))
 
+    def perform_destroy(self, instance):
+        services.plan_delete(plan=instance, actor=self.request.user)
+
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         context = {**self.get_serializer_context(),
@@ -244,12 +247,6 @@ class AdvisoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     permission_classes = [StaffReadAgentWrite]
     filterset_class = AdvisoryFilter
     queryset = Advisory.objects.order_by("-released_on", "identifier")
-
-    def perform_update(self, serializer):
-        before = (serializer.instance.severity, serializer.instance.released_on)
-        advisory = serializer.save()
-        if (advisory.severity, advisory.released_on) != before:
-            patching.refresh_deadlines([advisory.pk])
 
 
 class AssetPatchFilter(django_filters.FilterSet):

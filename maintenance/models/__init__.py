@@ -14,11 +14,10 @@ from .patch import (  # noqa: F401
 )
 from .plan import (  # noqa: F401
     MaintenancePlan,
-    MaintenanceWindow,
     Occurrence,
     OccurrenceChange,
     PlanKind,
     PlanStep,
     StepIncident,
-    WindowQuerySet,
 )
+from .window import MaintenanceWindow, WindowQuerySet  # noqa: F401

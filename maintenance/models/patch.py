@@ -27,7 +27,8 @@ SEVERITY_PRIORITY = {Severity.CRITICAL: Priority.P1, Severity.HIGH: Priority.P2,
 class PatchPolicy(models.Model):
     """Remediation deadlines by severity, counted in days from the advisory's release.
 
-    A single row (pk=1); `PatchPolicy.current()` creates it with the defaults.
+    A single row (pk=1); `services.patching.patch_policy_current()` creates it with the
+    defaults.
     """
 
     critical_days = models.PositiveIntegerField(default=7)
@@ -51,10 +52,6 @@ class PatchPolicy(models.Model):
     def __str__(self) -> str:
         return (f"critical {self.critical_days} d, high {self.high_days} d, "
                 f"medium {self.medium_days} d, low {self.low_days} d")
-
-    @classmethod
-    def current(cls) -> "PatchPolicy":
-        return cls.objects.get_or_create(pk=1)[0]
 
     def days_for(self, severity: str) -> int:
         return getattr(self, f"{severity}_days")

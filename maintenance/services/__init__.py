@@ -1,18 +1,25 @@
-"""Maintenance services: plans, occurrences, windows; generation, patching and ingest beside."""
+"""Maintenance services: plans, occurrences, windows, advisories, step incidents; generation,
+patching and ingest beside (import those modules by name)."""
 
+from .access import require_agent  # noqa: F401
+from .advisories import (  # noqa: F401
+    advisory_create,
+    advisory_delete,
+    advisory_errors,
+    advisory_update,
+)
+from .occurrences import occurrence_move, occurrence_skip  # noqa: F401
 from .plans import (  # noqa: F401
     MAX_DURATION,
     MAX_LEAD_TIME,
     MAX_STEPS,
-    MAX_WINDOW,
     SCHEDULE_FIELDS,
-    check_agent,
-    occurrence_move,
-    occurrence_skip,
+    plan_delete,
     plan_errors,
+    plan_reschedule,
     plan_save,
     plan_set_active,
     reschedule,
-    window_delete,
-    window_save,
 )
+from .windows import MAX_WINDOW, window_delete, window_errors, window_save  # noqa: F401
+from .work import step_incident_raise, work_step_tick  # noqa: F401

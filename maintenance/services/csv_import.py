@@ -9,7 +9,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -22,17 +22,20 @@ from maintenance.models.patch import (
     Advisory,
     AssetPatch,
     AssetPatchEvent,
-    PatchPolicy,
     PatchState,
     Severity,
     Software,
 )
-from maintenance.services.patching import apply_state, refresh_deadlines, state_errors
+from maintenance.services.advisories import CVE_RE, IDENTIFIER_RE
+from maintenance.services.patching import (
+    apply_state,
+    patch_policy_current,
+    refresh_deadlines,
+    state_errors,
+)
 
 MAX_ROWS = 100_000
 MAX_BYTES = 20 * 1024 * 1024
-IDENTIFIER_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{1,63}$")
-CVE_RE = re.compile(r"^CVE-\d{4}-\d{4,7}$")
 
 
 @dataclass
@@ -78,8 +81,9 @@ KINDS = {
 class _Rows:
     """Collects errors while parsing; `need`/`date`… return None after recording one."""
 
-    def __init__(self, report: ImportReport):
+    def __init__(self, report: ImportReport, now: datetime):
         self.report = report
+        self.now = now
         self.row = 0
 
     def error(self, column: str, message: str) -> None:
@@ -108,7 +112,10 @@ class _Rows:
             return None
 
 
-def import_csv(kind: str, data: bytes, *, actor: User | None) -> ImportReport:
+def import_csv(kind: str, data: bytes, *, actor: User | None,
+               now: datetime | None = None) -> ImportReport:
+    """Parse every row, then apply all of them in one transaction, or none if a row is bad."""
+    now = now or timezone.now()
     report = ImportReport(kind=kind)
     spec = KINDS.get(kind)
     if spec is None:
@@ -149,11 +156,11 @@ def import_csv(kind: str, data: bytes, *, actor: User | None) -> ImportReport:
     parse, apply = {"advisories": (_parse_advisories, _apply_advisories),
                     "software": (_parse_software, _apply_software),
                     "patches": (_parse_patches, _apply_patches)}[kind]
-    parsed = parse(rows, _Rows(report))
+    parsed = parse(rows, _Rows(report, now))
     if report.errors:
         return report
     with transaction.atomic():
-        apply(parsed, report, actor)
+        apply(parsed, report, actor, now)
     return report
 
 
@@ -203,7 +210,7 @@ def _parse_advisories(rows, check: _Rows) -> list[dict]:
     return parsed
 
 
-def _apply_advisories(parsed: list[dict], report: ImportReport, actor) -> None:
+def _apply_advisories(parsed: list[dict], report: ImportReport, actor, now) -> None:
     existing = {a.identifier: a for a in Advisory.objects.filter(
         identifier__in=[p["identifier"] for p in parsed])}
     new, changed, redate = [], [], []
@@ -212,7 +219,7 @@ def _apply_advisories(parsed: list[dict], report: ImportReport, actor) -> None:
     for item in parsed:
         advisory = existing.get(item["identifier"])
         if advisory is None:
-            new.append(Advisory(**item))
+            new.append(Advisory(**item, created_at=now))
             continue
         if (advisory.severity, advisory.released_on) != (item["severity"], item["released_on"]):
             redate.append(advisory.pk)
@@ -223,7 +230,7 @@ def _apply_advisories(parsed: list[dict], report: ImportReport, actor) -> None:
     Advisory.objects.bulk_create(new, batch_size=1000)
     Advisory.objects.bulk_update(changed, fields, batch_size=1000)
     if redate:
-        refresh_deadlines(redate)
+        refresh_deadlines(advisory_ids=redate)
     report.created, report.updated = len(new), len(changed)
 
 
@@ -251,8 +258,7 @@ def _parse_software(rows, check: _Rows) -> list[tuple]:
     return parsed
 
 
-def _apply_software(parsed: list[tuple], report: ImportReport, actor) -> None:
-    now = timezone.now()
+def _apply_software(parsed: list[tuple], report: ImportReport, actor, now) -> None:
     asset_ids = {asset.pk for asset, _, _ in parsed}
     existing = {(s.asset_id, s.name): s for s in Software.objects.filter(asset_id__in=asset_ids)}
     new, changed = [], []
@@ -272,7 +278,7 @@ def _parse_patches(rows, check: _Rows) -> list[tuple]:
     assets = _assets_by_name(rows, check)
     identifiers = {(values.get("advisory") or "").strip() for _, values in rows}
     advisories = {a.identifier: a for a in Advisory.objects.filter(identifier__in=identifiers)}
-    today = timezone.localdate()
+    today = timezone.localdate(check.now)
     parsed, seen = [], set()
     for line, values in rows:
         check.row = line
@@ -297,9 +303,8 @@ def _parse_patches(rows, check: _Rows) -> list[tuple]:
     return parsed
 
 
-def _apply_patches(parsed: list[tuple], report: ImportReport, actor) -> None:
-    now = timezone.now()
-    policy = PatchPolicy.current()
+def _apply_patches(parsed: list[tuple], report: ImportReport, actor, now) -> None:
+    policy = patch_policy_current()
     asset_ids = {asset.pk for asset, *_ in parsed}
     existing = {(p.asset_id, p.advisory_id): p
                 for p in AssetPatch.objects.filter(asset_id__in=asset_ids)}

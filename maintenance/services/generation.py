@@ -67,7 +67,7 @@ def generate_due(*, now: datetime | None = None, batch: int = BATCH) -> Counter:
             for occurrence in moved:
                 seen.add(occurrence.pk)
                 _guarded(occurrence.plan,
-                         lambda o=occurrence: _generate_moved(o, requester), counts)
+                         lambda o=occurrence: _generate_moved(o, requester, now), counts)
     return counts
 
 
@@ -100,15 +100,16 @@ def _generate_plan(plan: MaintenancePlan, now: datetime, requester) -> Counter:
         if moment in generate:
             occurrence, created = Occurrence.objects.get_or_create(
                 plan=plan, scheduled_for=moment,
-                defaults={"status": Occurrence.Status.GENERATED, "due_at": moment})
+                defaults={"status": Occurrence.Status.GENERATED, "due_at": moment,
+                          "created_at": now})
             if created:
-                _create_work_item(plan, occurrence, requester)
+                _create_work_item(plan, occurrence, requester, now)
                 counts["generated"] += 1
         else:
             occurrence, created = Occurrence.objects.get_or_create(
                 plan=plan, scheduled_for=moment,
                 defaults={"status": Occurrence.Status.SKIPPED, "due_at": moment,
-                          "reason": MISSED_REASON, "changed_at": now})
+                          "reason": MISSED_REASON, "changed_at": now, "created_at": now})
             if created:
                 OccurrenceChange.objects.create(occurrence=occurrence, from_at=moment,
                                                 action=OccurrenceChange.Action.MISSED,
@@ -122,12 +123,12 @@ def _generate_plan(plan: MaintenancePlan, now: datetime, requester) -> Counter:
     return counts
 
 
-def _generate_moved(occurrence: Occurrence, requester) -> Counter:
+def _generate_moved(occurrence: Occurrence, requester, now: datetime) -> Counter:
     plan = occurrence.plan
     prefetch_related_objects([plan], "steps", "assets", "services")
     occurrence.status = Occurrence.Status.GENERATED
     occurrence.generate_at = None
-    _create_work_item(plan, occurrence, requester)
+    _create_work_item(plan, occurrence, requester, now)
     return Counter(generated=1)
 
 
@@ -155,7 +156,8 @@ def _duration(value: timedelta) -> str:
         f"{hours} h" if hours else f"{minutes} min")
 
 
-def _create_work_item(plan: MaintenancePlan, occurrence: Occurrence, requester) -> Ticket:
+def _create_work_item(plan: MaintenancePlan, occurrence: Occurrence, requester,
+                      now: datetime) -> Ticket:
     assets, services = list(plan.assets.all()), list(plan.services.all())
     asset = assets[0] if len(assets) == 1 else None
     service = services[0] if len(services) == 1 else None
@@ -170,7 +172,7 @@ def _create_work_item(plan: MaintenancePlan, occurrence: Occurrence, requester) 
         "description": _describe_work(plan, occurrence, assets, services),
         "service": service, "asset": asset, "team": plan.team, "assignee": plan.assignee,
         "priority": plan.priority, "due_at": occurrence.due_at,
-        "checklist": plan.steps_as_checklist(),
+        "checklist": plan.steps_as_checklist(), "now": now,
     }
     problem = ""
     try:
@@ -182,7 +184,7 @@ def _create_work_item(plan: MaintenancePlan, occurrence: Occurrence, requester) 
         problem = " ".join(exc.message_dict["assignee"])
         ticket = tickets.ticket_create(**{**fields, "assignee": None})
     if problem:
-        tickets.ticket_notice(ticket=ticket, internal=True,
+        tickets.ticket_notice(ticket=ticket, internal=True, now=now,
                               message=f"The plan's default assignee was not set: {problem}")
     occurrence.ticket = ticket
     occurrence.save()
@@ -190,7 +192,7 @@ def _create_work_item(plan: MaintenancePlan, occurrence: Occurrence, requester) 
         window = MaintenanceWindow.objects.create(
             reason=plan.title, starts_at=occurrence.due_at,
             ends_at=occurrence.due_at + plan.expected_duration, occurrence=occurrence,
-            ticket=ticket)
+            ticket=ticket, created_at=now)
         window.services.set(services)
         window.assets.set(assets)
     return ticket

@@ -4,7 +4,7 @@ reports for one asset apply one after the other.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,11 +15,11 @@ from maintenance.models.patch import (
     Advisory,
     AssetPatch,
     AssetPatchEvent,
-    PatchPolicy,
     PatchState,
     Software,
 )
-from maintenance.services.patching import apply_state
+from maintenance.services.access import require_agent
+from maintenance.services.patching import apply_state, patch_policy_current
 
 INGEST_PERMISSION = "maintenance.ingest_inventory"
 # States an install clears when the scanner no longer lists the advisory as pending.
@@ -74,13 +74,13 @@ def _advisories(pending: list[PendingAdvisory], now) -> dict[str, Advisory]:
 
 def inventory_apply(*, asset: Asset, actor: User, software: list[dict] | None = None,
                     pending: list[PendingAdvisory] | None = None, complete: bool = True,
-                    source: str = "agent") -> dict:
+                    source: str = "agent", now: datetime | None = None) -> dict:
     """Apply a report. `software` replaces the installed list; `pending` opens patches for
     advisories not yet known on the asset, and (when `complete`) marks patches that are
     no longer pending as installed. None leaves that part untouched."""
     if not can_ingest(actor):
         raise PermissionDenied("This account may not report inventories.")
-    now = timezone.now()
+    now = now or timezone.now()
     summary = {"software": {"added": 0, "updated": 0, "removed": 0},
                "patches": {"opened": 0, "reopened": 0, "installed": 0, "unchanged": 0}}
     with transaction.atomic():
@@ -113,7 +113,7 @@ def _apply_pending(asset: Asset, pending: list[PendingAdvisory], complete: bool,
                    source: str, actor: User) -> dict:
     counts = {"opened": 0, "reopened": 0, "installed": 0, "unchanged": 0}
     advisories = _advisories(pending, now)
-    policy = PatchPolicy.current()
+    policy = patch_policy_current()
     patches = {p.advisory_id: p for p in asset.patches.select_related("advisory")}
     by_pk = {a.pk: a for a in advisories.values()}
     pending_ids = {advisories[p.identifier].pk for p in pending}
@@ -153,3 +153,20 @@ def _apply_pending(asset: Asset, pending: list[PendingAdvisory], complete: bool,
              for p, old, note in events]
     AssetPatchEvent.objects.bulk_create(rows)
     return counts
+
+
+@transaction.atomic
+def software_save(*, software: Software, actor: User | None,
+                  now: datetime | None = None) -> Software:
+    """Create or change one installed package by hand (fields already set on `software`)."""
+    require_agent(actor)
+    if software.pk is None:
+        software.updated_at = now or timezone.now()
+    software.save()
+    return software
+
+
+@transaction.atomic
+def software_delete(*, software: Software, actor: User | None) -> None:
+    require_agent(actor)
+    software.delete()

@@ -30,7 +30,7 @@ from maintenance.models.patch import (
     PatchPolicy,
     PatchState,
 )
-from maintenance.services.plans import check_agent
+from maintenance.services.access import require_agent
 from tickets import services as tickets
 from tickets.models import Kind, Source, Ticket
 
@@ -74,11 +74,12 @@ def apply_state(patch: AssetPatch, state: str, *, now: datetime, reason: str = "
 
 
 def patch_set_state(*, patch: AssetPatch, state: str, actor: User | None, reason: str = "",
-                    deferred_until: date | None = None, source: str = "web") -> AssetPatch:
+                    deferred_until: date | None = None, source: str = "web",
+                    now: datetime | None = None) -> AssetPatch:
     """Change one asset's patch state, recording who, when and why on its history."""
-    check_agent(actor)
+    require_agent(actor)
     reason = (reason or "").strip()
-    now = timezone.now()
+    now = now or timezone.now()
     errors = state_errors(state, reason, deferred_until, timezone.localdate(now))
     if errors:
         raise ValidationError(errors)
@@ -105,9 +106,24 @@ def refresh_due(patches: QuerySet[AssetPatch], deadline: date) -> None:
         due_on=Greatest(F("deadline"), F("deferred_until")))
 
 
-def refresh_deadlines(advisory_ids=None) -> int:
+def patch_policy_current() -> PatchPolicy:
+    """The one policy row (pk=1), created with the default deadlines the first time."""
+    return PatchPolicy.objects.get_or_create(pk=1)[0]
+
+
+@transaction.atomic
+def patch_policy_save(*, policy: PatchPolicy, actor: User | None) -> PatchPolicy:
+    """Save the policy (always row 1). The caller has the deadlines recomputed (a task:
+    thousands of patches may move), e.g. the admin with refresh_patch_deadlines."""
+    require_agent(actor)
+    policy.pk = 1
+    policy.save()
+    return policy
+
+
+def refresh_deadlines(*, advisory_ids: list[int] | None = None) -> int:
     """Recompute deadlines after the policy or an advisory's severity or date changed."""
-    policy = PatchPolicy.current()
+    policy = patch_policy_current()
     advisories = Advisory.objects.all()
     if advisory_ids is not None:
         advisories = advisories.filter(pk__in=list(advisory_ids))
@@ -151,7 +167,7 @@ def patch_followups(*, now: datetime | None = None) -> Counter:
     with _single_sweep() as got:
         if not got:
             return counts
-        policy = PatchPolicy.current()
+        policy = patch_policy_current()
         rows = list(AssetPatch.objects.filter(due_on__lt=today, follow_up__isnull=True)
                     .order_by("due_on", "pk").values_list("pk", "asset_id", "advisory_id")
                     [:50_000])

@@ -1,8 +1,10 @@
-"""Template helpers for maintenance pages, and the two pieces other pages include:
+"""Template helpers for maintenance pages, and the checklist panel of a work item:
 
     {% load maintenance %}
-    {% maintenance_banner %}          planned maintenance banner (base.html, portal, status)
-    {% work_item_panel ticket %}      checklist panel on the desk ticket page
+    {% work_item_panel ticket %}      maintenance/_desk_ticket_panel.html, which maintenance
+                                      registers on the desk ticket page (apps.py)
+
+The planned-maintenance banner of every page is maintenance.web.context_processors.
 
 Times in a plan's own zone: wrap them in {% load tz %}{% timezone plan.time_zone %}.
 """
@@ -10,7 +12,6 @@ Times in a plan's own zone: wrap them in {% load tz %}{% timezone plan.time_zone
 from datetime import timedelta
 
 from django import template
-from django.utils import timezone
 
 from maintenance import selectors
 
@@ -59,19 +60,6 @@ def percent_class(value) -> str:
         return "text-body-secondary"
     return "text-success" if value >= 95 else "text-warning-emphasis" if value >= 80 \
         else "text-danger"
-
-
-@register.inclusion_tag("maintenance/_banner.html", takes_context=True)
-def maintenance_banner(context):
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {"maintenance_windows": []}
-    now = timezone.now()
-    windows = selectors.banner_windows(user, now=now)
-    for window in windows:
-        window.user_services = selectors.window_services(window)
-    return {"maintenance_windows": windows, "now": now}
 
 
 @register.inclusion_tag("maintenance/_work_item_panel.html", takes_context=True)

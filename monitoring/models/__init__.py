@@ -10,6 +10,5 @@ from .check import (  # noqa: F401
     KeywordMode,
     Kind,
     Method,
-    Outcome,
-    State,
 )
+from .states import MONITORED, Outcome, State  # noqa: F401

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from itsm.models import Asset, Service, Team
 from monitoring import netguard, slots
-from monitoring.models.states import StateMachineMixin
+from monitoring.models.states import Outcome, State, StateMachineMixin
 from tickets.models import Priority, Ticket
 
 
@@ -26,21 +26,6 @@ class Kind(models.TextChoices):
     DNS = "dns", "DNS"
     TLS = "tls", "TLS certificate expiry"
     HEARTBEAT = "heartbeat", "Heartbeat (push)"
-
-
-class State(models.TextChoices):
-    UP = "up", "Up"
-    DEGRADED = "degraded", "Degraded"
-    PENDING = "pending", "Failing"  # failing, but not yet as often as the threshold
-    DOWN = "down", "Down"
-    PAUSED = "paused", "Paused"
-    UNKNOWN = "unknown", "Unknown"
-
-
-class Outcome(models.TextChoices):
-    UP = "up", "Up"
-    DEGRADED = "degraded", "Degraded"
-    DOWN = "down", "Down"
 
 
 class IncidentMode(models.TextChoices):

@@ -13,7 +13,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 import maintenance.selectors as maintenance_selectors
-from monitoring import charts
+from monitoring import chart_data
 from monitoring.models import Check, CheckRollup, Kind, State
 from monitoring.selectors import availability
 from monitoring.selectors.availability import Availability, check_availability, service_availability
@@ -65,10 +65,11 @@ def hourly(check_ids: list[int], *, hours: int = 24, now=None) -> dict[int, dict
         segments, latencies = [], []
         for hour in slots:
             count, failures, degraded, latency = mine.get(hour, (0, 0, 0, None))
-            segments.append(charts.Segment(f"{hour:%H:00}", count, failures, degraded))
+            segments.append(chart_data.Segment(f"{hour:%H:00}", count, failures, degraded))
             latencies.append(latency)
-        out[pk] = {"bar": charts.bar(segments, label="Uptime by hour, last 24 hours"),
-                   "spark": charts.sparkline(latencies),
+        uptime, summary = chart_data.hours_summary(segments)
+        out[pk] = {"bar": chart_data.bar(segments), "spark": chart_data.sparkline(latencies),
+                   "uptime": uptime, "summary": summary,
                    "latest": next((v for v in reversed(latencies) if v is not None), None)}
     return out
 
@@ -95,15 +96,14 @@ def _labels(day_list) -> list[str]:
 
 
 def _day_bar(item: dict, day_list, labels, first, now) -> dict:
-    segments = [charts.DaySegment(label, *seconds)
+    segments = [chart_data.DaySegment(label, *seconds)
                 for label, seconds in zip(labels, availability.per_day(item, day_list),
                                           strict=True)]
     found = availability.Availability(first, now, availability.length(item["monitored"]),
                                       availability.length(item["down"]),
                                       availability.length(item["planned"]), item["outages"])
-    return {"bar": charts.bar(segments, label=f"Uptime by day, last {len(day_list)} days",
-                              step=4, gap=1),
-            "uptime": found.percent, "availability": found}
+    return {"bar": chart_data.bar(segments), "uptime": found.percent, "availability": found,
+            "summary": chart_data.days_summary(len(day_list), found.percent, found.outages)}
 
 
 def board_page(checks: list[Check], now=None) -> list[dict]:
@@ -124,7 +124,7 @@ def latency_points(check: Check, *, hours: int = 24, now=None):
     now = now or timezone.now()
     rows = (check.results.filter(planned_at__gte=now - timedelta(hours=hours))
             .order_by("planned_at").values_list("planned_at", "latency_ms", "outcome"))
-    return charts.downsample(list(rows))
+    return chart_data.downsample(list(rows))
 
 
 def state_changes(check: Check, limit: int = 50):
@@ -168,7 +168,7 @@ def status_page(now=None) -> dict:
                         else _service_state(row["down"], row["degraded"], row["pending"],
                                             row["up"]))
         day = _day_bar(timelines[sid], day_list, labels, first, now)
-        row["bar"], row["uptime"] = day["bar"], day["uptime"]
+        row["bar"], row["uptime"], row["summary"] = day["bar"], day["uptime"], day["summary"]
     incidents = (Ticket.objects.filter(source=Source.MONITORING, status__in=OPEN_STATUSES,
                                        kind="incident", service_id__in=ids)
                  .select_related("service").order_by("-created_at")
@@ -194,25 +194,9 @@ def _maintenance_now(service_ids, now) -> set[int]:
 
 
 def upcoming_maintenance(service_ids, now) -> list[dict]:
-    """Open and planned maintenance windows, from the maintenance app when it offers them.
-
-    Looked up by name so either app can land first: `upcoming_windows` if it exists,
-    else `windows_for_users` (None = every service).
-    """
-    upcoming = getattr(maintenance_selectors, "upcoming_windows", None)
-    for_users = getattr(maintenance_selectors, "windows_for_users", None)
-    try:
-        if upcoming is not None:
-            windows = upcoming(service_ids=list(service_ids), now=now)
-        elif for_users is not None:
-            windows = for_users(None, now=now)
-        else:
-            return []
-        windows = list(windows[:20])
-    except TypeError:  # a signature we do not know yet: show nothing rather than fail
-        return []
-    services_of = getattr(maintenance_selectors, "window_services", None)
-    return [{"title": getattr(w, "reason", None) or getattr(w, "title", None) or str(w),
-             "starts_at": w.starts_at, "ends_at": w.ends_at,
-             "services": ", ".join(s.name for s in services_of(w)) if services_of else ""}
+    """Open and planned maintenance windows (of every service: the status page is for
+    everyone), soonest first, from the maintenance app."""
+    windows = maintenance_selectors.windows_for_users(None, now=now)[:20]
+    return [{"title": w.reason or str(w), "starts_at": w.starts_at, "ends_at": w.ends_at,
+             "services": ", ".join(s.name for s in maintenance_selectors.window_services(w))}
             for w in windows]

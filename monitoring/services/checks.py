@@ -1,19 +1,20 @@
 """Writes with rules for checks. Views, the API, admin and tasks call these.
 
 Editing a check only touches its configuration; its state belongs to the dispatcher
-(dispatch.py). Only support engineers and admins (user.is_agent) define checks.
+(dispatch.py). Only support engineers and admins (actor.is_agent) define checks; actor
+None is the system (seeding, tests).
 """
 
 import copy
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from itsm.models import User
+from itsm.services.access import require_agent
 from monitoring import probes
-from monitoring.models import Check, CheckStateChange, Kind
+from monitoring.models import Check, CheckStateChange, Kind, State
 from monitoring.validation import validate_check
 
 CONFIG_FIELDS = [
@@ -27,9 +28,8 @@ TEST_TIMEOUT = 10
 SCHEDULE_FIELDS = {"kind", "interval", "period", "grace"}
 
 
-def _require_agent(user: User | None) -> None:
-    if user is not None and not user.is_agent:
-        raise PermissionDenied("Only support engineers and admins can change checks.")
+def _require_agent(actor: User | None) -> None:
+    require_agent(actor, message="Only support engineers and admins can change checks.")
 
 
 def _schedule(check: Check, now) -> None:
@@ -47,16 +47,16 @@ def _record(check: Check, change) -> None:
 
 
 @transaction.atomic
-def check_create(*, actor: User | None, **fields) -> Check:
+def check_create(*, actor: User | None, now: datetime | None = None, **fields) -> Check:
     _require_agent(actor)
     unknown = set(fields) - set(CONFIG_FIELDS) - {"paused"}
     if unknown:
         raise TypeError(f"not check fields: {sorted(unknown)}")
-    now = timezone.now()
+    now = now or timezone.now()
     check = Check(**fields, created_by=actor, created_at=now, state_since=now, watch_since=now)
     validate_check(check)
     if check.paused:
-        check.state = "paused"
+        check.state = State.PAUSED
     else:
         _schedule(check, now)
     check.save()
@@ -66,8 +66,10 @@ def check_create(*, actor: User | None, **fields) -> Check:
 
 
 @transaction.atomic
-def check_update(*, check: Check, actor: User | None, **changes) -> Check:
+def check_update(*, check: Check, actor: User | None, now: datetime | None = None,
+                 **changes) -> Check:
     _require_agent(actor)
+    now = now or timezone.now()
     unknown = set(changes) - set(CONFIG_FIELDS)
     if unknown:
         raise TypeError(f"not check fields: {sorted(unknown)}")
@@ -78,11 +80,11 @@ def check_update(*, check: Check, actor: User | None, **changes) -> Check:
     validate_check(locked)
     fields = list(changed)
     if SCHEDULE_FIELDS & set(changed) and not locked.paused:
-        _schedule(locked, timezone.now())
+        _schedule(locked, now)
         fields.append("next_run_at")
     if "kind" in changed:
         # Counters of another kind of check mean nothing for this one.
-        change = locked.resume(timezone.now(), reason=f"Kind changed by {actor}")
+        change = locked.resume(now, reason=f"Kind changed by {actor}")
         _record(locked, change)
         fields += ["state", "state_since", "consecutive_failures", "consecutive_successes",
                    "failing_since", "recovering_since", "flapping", "recent_changes",
@@ -93,12 +95,12 @@ def check_update(*, check: Check, actor: User | None, **changes) -> Check:
 
 
 @transaction.atomic
-def check_pause(*, check: Check, actor: User | None) -> Check:
+def check_pause(*, check: Check, actor: User | None, now: datetime | None = None) -> Check:
     _require_agent(actor)
     locked = Check.objects.select_for_update().get(pk=check.pk)
     if locked.paused:
         return locked
-    change = locked.pause(timezone.now(), reason=f"Paused by {actor}" if actor else "Paused")
+    change = locked.pause(now or timezone.now(), reason=f"Paused by {actor}" if actor else "Paused")
     locked.next_run_at = None
     locked.save(update_fields=["paused", "state", "state_since", "consecutive_failures",
                                "consecutive_successes", "failing_since", "recovering_since",
@@ -108,12 +110,12 @@ def check_pause(*, check: Check, actor: User | None) -> Check:
 
 
 @transaction.atomic
-def check_resume(*, check: Check, actor: User | None) -> Check:
+def check_resume(*, check: Check, actor: User | None, now: datetime | None = None) -> Check:
     _require_agent(actor)
     locked = Check.objects.select_for_update().get(pk=check.pk)
     if not locked.paused:
         return locked
-    now = timezone.now()
+    now = now or timezone.now()
     change = locked.resume(now, reason=f"Resumed by {actor}" if actor else "Resumed")
     _schedule(locked, now)
     locked.save(update_fields=["paused", "state", "state_since", "consecutive_failures",

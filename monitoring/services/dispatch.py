@@ -25,7 +25,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from monitoring import conf, probes, slots
-from monitoring.models import Check, CheckIncident, CheckResult, CheckStateChange, Kind
+from monitoring.models import Check, CheckIncident, CheckResult, CheckStateChange, Kind, Outcome
 from monitoring.services import incidents
 from monitoring.services.rollups import Accumulator
 
@@ -92,8 +92,11 @@ def batches(claims: list, size: int = conf.BATCH_SIZE) -> list[list]:
             for i in range(0, len(ordered), size)]
 
 
-def run_claims(claims: list[tuple[int, object]]) -> dict:
-    """Run a batch of claimed (check id, slot) pairs and record what they found."""
+def run_claims(claims: list[tuple[int, object]], *, now=None) -> dict:
+    """Run a batch of claimed (check id, slot) pairs and record what they found.
+
+    The probes run against the real clock (each at its slot); `now` is the moment the
+    results are recorded and judged at (default: when they are in)."""
     checks = {c.pk: c for c in Check.objects.filter(pk__in=[pk for pk, _ in claims],
                                                     paused=False)}
     probe_jobs = [(checks[pk], planned) for pk, planned in claims
@@ -101,7 +104,7 @@ def run_claims(claims: list[tuple[int, object]]) -> dict:
     heartbeat_jobs = [(pk, planned) for pk, planned in claims
                       if pk in checks and checks[pk].kind == Kind.HEARTBEAT]
     results = asyncio.run(_run(probe_jobs, heartbeat_jobs))
-    return process(results)
+    return process(results, now=now)
 
 
 async def _run(probe_jobs, heartbeat_jobs):
@@ -119,19 +122,21 @@ async def _run(probe_jobs, heartbeat_jobs):
 
 
 def process(results: list[probes.ProbeResult], *, now=None) -> dict:
+    """Record results and their state changes, then reconcile incidents; one transaction
+    per chunk of PROCESS_CHUNK results (and one per reconciled check)."""
     report = {"results": 0, "skipped": 0, "changes": 0, "incidents": []}
     ordered = sorted(results, key=lambda r: (r.check_id, r.planned_at))
     for i in range(0, len(ordered), PROCESS_CHUNK):
-        follow_up = _process_chunk(ordered[i:i + PROCESS_CHUNK], now, report)
+        chunk_now = now or timezone.now()
+        follow_up = _process_chunk(ordered[i:i + PROCESS_CHUNK], chunk_now, report)
         for check_id in follow_up:
-            outcome = incidents.reconcile(check_id)
+            outcome = incidents.reconcile(check_id, now=now)
             if outcome != "nothing":
                 report["incidents"].append((check_id, outcome))
     return report
 
 
 def _process_chunk(chunk, now, report) -> list[int]:
-    now = now or timezone.now()
     follow_up = []
     with transaction.atomic():
         ids = sorted({r.check_id for r in chunk})
@@ -170,10 +175,10 @@ def _process_chunk(chunk, now, report) -> list[int]:
             changes += [CheckStateChange(owner_id=check.pk, from_state=c.from_state,
                                          to_state=c.to_state, at=c.at, reason=c.reason)
                         for c in step.changes]
-            if r.outcome == "down" and check.open_incident_id:
+            if r.outcome == Outcome.DOWN and check.open_incident_id:
                 failing_incidents.append(check.open_incident_id)
             saved[check.pk] = check
-            if incidents.needs_reconcile(check, step.flap_started or step.flap_ended):
+            if incidents.needs_reconcile(check, step.flap_started or step.flap_ended, now=now):
                 follow_up.append(check.pk)
         _store_late(late, rows, rollup, report)
         CheckResult.objects.bulk_create(rows, ignore_conflicts=True)

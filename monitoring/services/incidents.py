@@ -10,7 +10,7 @@ opening the incident, the next run of that check finds the gap and fills it.
 """
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,7 +20,8 @@ from django.utils import timezone
 from itsm.services.system_user import tend_user
 from maintenance import selectors as maintenance_selectors
 from monitoring import conf
-from monitoring.models import Check, CheckIncident, CheckResult, State
+from monitoring.models import Check, CheckIncident, CheckResult, IncidentMode, State
+from monitoring.models import Kind as CheckKind
 from monitoring.models.states import describe_duration
 from tickets import services as ticket_services
 from tickets.models import OPEN_STATUSES, Kind, Source, Status
@@ -29,7 +30,8 @@ log = logging.getLogger(__name__)
 UP_STATES = (State.UP, State.DEGRADED)
 
 
-def needs_reconcile(check: Check, flap_changed: bool = False) -> bool:
+def needs_reconcile(check: Check, flap_changed: bool = False, *,
+                    now: datetime | None = None) -> bool:
     """Cheap test on the in-memory check: could `reconcile` have anything to do?"""
     if check.paused:
         return False
@@ -39,15 +41,15 @@ def needs_reconcile(check: Check, flap_changed: bool = False) -> bool:
         return True
     if check.state in UP_STATES and check.open_incident_id and not check.flapping:
         return True
-    return check.kind == "tls" and _renewal_due(check) is not None
+    return check.kind == CheckKind.TLS and _renewal_due(check, now or timezone.now()) is not None
 
 
-def _renewal_due(check: Check) -> str | None:
+def _renewal_due(check: Check, now: datetime) -> str | None:
     not_after = check.tls_not_after
     if not_after is None:
         return None
     warn = timedelta(days=check.tls_warn_days)
-    inside = not_after - timezone.now() <= warn
+    inside = not_after - now <= warn
     if inside and check.renewal_for != not_after:
         return "open"
     if not inside and check.renewal_ticket_id and check.renewal_for and \
@@ -56,8 +58,9 @@ def _renewal_due(check: Check) -> str | None:
     return None
 
 
-def reconcile(check_id: int) -> str:
+def reconcile(check_id: int, *, now: datetime | None = None) -> str:
     """Bring the check's incident in line with its state. Returns what it did."""
+    now = now or timezone.now()
     with transaction.atomic():
         check = (Check.objects.select_for_update(of=("self",))
                  .select_related("service", "asset", "team", "open_incident__ticket")
@@ -66,21 +69,21 @@ def reconcile(check_id: int) -> str:
             return "nothing"
         done = []
         if check.flapping and check.open_incident_id is None:
-            done.append(_open(check, flapping=True))
+            done.append(_open(check, flapping=True, now=now))
         elif check.state == State.DOWN and check.open_incident_id is None:
-            done.append(_open(check, flapping=False))
+            done.append(_open(check, flapping=False, now=now))
         elif check.flapping and check.open_incident and not check.open_incident.flapping:
             done.append(_mark_flapping(check))
         elif check.state in UP_STATES and check.open_incident_id and not check.flapping:
             done.append(_recovered(check))
-        if check.kind == "tls":
-            done.append(_renewal(check))
+        if check.kind == CheckKind.TLS:
+            done.append(_renewal(check, now))
         return ", ".join(d for d in done if d) or "nothing"
 
 
-def _window(check: Check):
+def _window(check: Check, now: datetime):
     return maintenance_selectors.window_covering(
-        service_id=check.service_id, asset_id=check.asset_id, at=timezone.now())
+        service_id=check.service_id, asset_id=check.asset_id, at=now)
 
 
 def _ticket_fields(check: Check) -> dict:
@@ -125,15 +128,14 @@ def describe_failure(check: Check) -> str:
 def _title(check: Check, flapping: bool) -> str:
     if flapping:
         return f"Flapping: {check.name} keeps going down and up"
-    if check.kind == "heartbeat":
+    if check.kind == CheckKind.HEARTBEAT:
         return f"{check.name}: heartbeat late or failed"
     return f"{check.name} is down"
 
 
-def _open(check: Check, *, flapping: bool) -> str:
-    if _window(check) is not None:
+def _open(check: Check, *, flapping: bool, now: datetime) -> str:
+    if _window(check, now) is not None:
         return "suppressed by a maintenance window"
-    now = timezone.now()
     previous = (CheckIncident.objects.filter(owner=check).select_related("ticket")
                 .order_by("-opened_at").first())
     reason = f"{check.name} failed again: {check.last_message}"
@@ -197,7 +199,7 @@ def _recovered(check: Check) -> str:
                 f"{check.state_since:%H:%M:%S} UTC).")
     action = f"noted recovery on {ticket.ref}"
     ticket.refresh_from_db()
-    if check.incident_mode == "resolve" and ticket.status in OPEN_STATUSES:
+    if check.incident_mode == IncidentMode.RESOLVE and ticket.status in OPEN_STATUSES:
         try:
             ticket_services.ticket_transition(ticket=ticket, actor=None, to=Status.RESOLVED)
             action = f"resolved {ticket.ref}"
@@ -210,8 +212,8 @@ def _recovered(check: Check) -> str:
     return action
 
 
-def _renewal(check: Check) -> str | None:
-    due = _renewal_due(check)
+def _renewal(check: Check, now: datetime) -> str | None:
+    due = _renewal_due(check, now)
     not_after = check.tls_not_after
     if due == "open":
         host = check.display_target

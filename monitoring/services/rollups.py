@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from monitoring import conf
-from monitoring.models import Check, CheckResult, CheckRollup
+from monitoring.models import Check, CheckResult, CheckRollup, Outcome
 
 HOUR = timedelta(hours=1)
 
@@ -39,8 +39,8 @@ class Accumulator:
     def add(self, check_id: int, planned_at, outcome: str, latency: float | None) -> None:
         row = self.rows[(check_id, hour_of(planned_at))]
         row[0] += 1
-        row[1] += outcome == "down"
-        row[2] += outcome == "degraded"
+        row[1] += outcome == Outcome.DOWN
+        row[2] += outcome == Outcome.DEGRADED
         if latency is not None:
             row[3] += 1
             row[4] += latency
@@ -88,8 +88,8 @@ def _recompute(check_ids: list[int], start, end) -> int:
         INSERT INTO {table} (owner_id, hour, count, failures, degraded, latency_count,
                              latency_sum, latency_min, latency_max)
         SELECT owner_id, {trunc}, COUNT(*),
-               SUM(CASE WHEN outcome = 'down' THEN 1 ELSE 0 END),
-               SUM(CASE WHEN outcome = 'degraded' THEN 1 ELSE 0 END),
+               SUM(CASE WHEN outcome = %s THEN 1 ELSE 0 END),
+               SUM(CASE WHEN outcome = %s THEN 1 ELSE 0 END),
                COUNT(latency_ms), COALESCE(SUM(latency_ms), 0), MIN(latency_ms),
                MAX(latency_ms)
         FROM {results}
@@ -102,7 +102,8 @@ def _recompute(check_ids: list[int], start, end) -> int:
           latency_max = excluded.latency_max
     """  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*check_ids, _db(start), _db(end)])
+        cursor.execute(sql, [Outcome.DOWN.value, Outcome.DEGRADED.value, *check_ids,
+                             _db(start), _db(end)])
         return cursor.rowcount
 
 
@@ -119,7 +120,7 @@ def rollup_and_prune(*, now=None, chunk: int = 500, max_seconds: float | None = 
     report = {"hours": 0, "deleted": 0}
     if oldest is None:
         return report
-    started = timezone.now()
+    started = timezone.now()  # the real clock: how long this night's run has taken
     check_ids = list(Check.objects.order_by("pk").values_list("pk", flat=True))
     start = hour_of(oldest)
     while start < cutoff:

@@ -1,3 +1,7 @@
+"""Template filters of the monitoring pages: state badges, durations, chart data."""
+
+import json
+
 from django import template
 
 from monitoring.models.states import describe_duration
@@ -59,3 +63,12 @@ def percent(value, digits: int = 2) -> str:
     if value is None:
         return "—"
     return f"{value:.{digits}f}%"
+
+
+@register.filter
+def chart_json(spec: dict, latency=None) -> str:
+    """A chart spec as JSON for a data-spec attribute (autoescaping makes it safe there);
+    `latency` adds a sparkline above an uptime bar."""
+    if latency:
+        spec = {**spec, "latency": latency}
+    return json.dumps(spec, separators=(",", ":"))

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from monitoring.services import ping
+from monitoring.web import ping
 from monitoring.web import status as status_views
 from monitoring.web.desk import views
 

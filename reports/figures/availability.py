@@ -1,8 +1,8 @@
 """Availability and downtime per service and per check, from monitoring's state changes.
 
-reports.downtime turns the state changes into down, monitored and planned time (planned =
-down inside a maintenance window covering the check's service or asset), in SQL. Here
-those become the figures:
+monitoring.selectors.availability turns the state changes into down, monitored and planned
+time (planned = down inside a maintenance window covering the check's service or asset).
+Here those become the figures:
   uptime       = 1 − unplanned down ÷ monitored time
   outages      = down stretches overlapping the period (one already going on at the
                  start counts; one still going on at the end counts)
@@ -16,8 +16,7 @@ from django.utils import timezone
 
 from itsm.models import Service
 from monitoring.models import Check
-from reports import downtime
-from reports.downtime import Span
+from monitoring.selectors.availability import Span, downtime, downtime_totals
 from reports.figures import colors, common
 from reports.tables import (
     DATETIME,
@@ -81,7 +80,7 @@ FIGURE_COLUMNS = [
 def build(period, filters, *, limit: int | None = 50, now=None) -> Report:
     now = now or timezone.now()
     start, end = period.start, period.until(now)
-    found = downtime.collect(start, end, longest=LONGEST, **_ids(filters))
+    found = downtime(start, end, longest=LONGEST, **_ids(filters))
     checks = Check.objects.filter(pk__in=list(found.checks) + [o.check_id for o in found.outages])
     names = {c["pk"]: c for c in checks.values("pk", "name", "service__name")}
     services = dict(Service.objects.filter(pk__in=list(found.services))
@@ -151,7 +150,7 @@ def build(period, filters, *, limit: int | None = 50, now=None) -> Report:
 def headline_figures(current, previous, filters, now=None) -> list[Figure]:
     """Service availability in both periods from one read of the state changes."""
     now = now or timezone.now()
-    before, after = downtime.totals(previous.start, current.start, current.until(now),
+    before, after = downtime_totals(previous.start, current.start, current.until(now),
                                     **_ids(filters))
     return [Figure("uptime", "Service availability", uptime(after), PERCENT, better="up",
                    previous=uptime(before)),

@@ -17,9 +17,10 @@ from reports import params
 from reports.dashboard import headlines
 from reports.models import ReportSubscription
 from reports.registry import REPORTS
+from reports.services import weekly_subscription_set
+from reports.services.subscriptions import PERMISSION
 from reports.web import csv_export
 
-PERMISSION = "tickets.view_reports"
 EXPORT_LIMIT = 10_000  # rows of a list table in a CSV file or an API answer
 
 
@@ -85,7 +86,7 @@ def subscription(request):
     """Turn the weekly summary e-mail on or off for the signed-in manager."""
     _check(request)
     weekly = request.POST.get("weekly") == "on"
-    ReportSubscription.objects.update_or_create(user=request.user, defaults={"weekly": weekly})
+    weekly_subscription_set(actor=request.user, weekly=weekly)
     if weekly and not request.user.email:
         messages.warning(request, "Weekly summary turned on, but your account has no e-mail "
                                   "address: ask an admin to add one.")

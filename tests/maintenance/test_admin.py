@@ -12,6 +12,7 @@ from maintenance.models import (
     PatchPolicy,
     Software,
 )
+from maintenance.services import patching
 
 MODELS = [MaintenancePlan, Occurrence, MaintenanceWindow, Advisory, AssetPatch, Software,
           PatchPolicy]
@@ -50,10 +51,10 @@ def test_a_bad_rule_in_the_admin_is_a_form_error(client_for, ada):
 
 
 def test_the_policy_is_one_row_with_the_default_deadlines(db):
-    policy = PatchPolicy.current()
+    policy = patching.patch_policy_current()
     assert (policy.critical_days, policy.high_days, policy.medium_days, policy.low_days) == (
         7, 30, 90, 180)
-    assert PatchPolicy.current().pk == policy.pk == 1
+    assert patching.patch_policy_current().pk == policy.pk == 1
 
 
 @pytest.mark.parametrize("name, manager_status", [("maintenance:asset", 200),
@@ -74,3 +75,67 @@ def test_detail_pages_by_role(client_for, alice, manny, dee, asset, name, manage
     if name == "maintenance:window_edit":
         assert client_for(manny).post(reverse("maintenance:window_delete", args=[pk])
                                       ).status_code == 403
+
+
+def _window_post(client, **fields):
+    data = {"reason": "Mail server upgrade", "details": "", "starts_at_0": "2026-03-07",
+            "starts_at_1": "22:00:00", "ends_at_0": "2026-03-08", "ends_at_1": "00:00:00",
+            **fields}
+    return client.post(reverse("admin:maintenance_maintenancewindow_add"), data)
+
+
+def test_a_window_added_in_the_admin_keeps_the_window_rules(client_for, ada, service):
+    c = client_for(ada)
+    response = _window_post(c)  # covers nothing
+    assert response.status_code == 200
+    assert "Choose the services or assets it affects." in response.content.decode()
+    response = _window_post(c, services=[service.pk], ends_at_0="2026-04-30")
+    assert "A window lasts at most 31 days." in response.content.decode()
+    assert not MaintenanceWindow.objects.exists()
+    response = _window_post(c, services=[service.pk])
+    assert response.status_code == 302, response.content.decode()[:2000]
+    window = MaintenanceWindow.objects.get()
+    assert window.created_by == ada and list(window.services.all()) == [service]
+
+
+def test_windows_and_plans_are_deleted_with_the_admin_bulk_action(client_for, ada, dee,
+                                                                  service):
+    from maintenance import services
+    from tests.maintenance.conftest import make_plan
+
+    plan = make_plan(dee)
+    window = services.window_save(window=MaintenanceWindow(
+        reason="x", starts_at=plan.next_occurrence_at,
+        ends_at=plan.next_occurrence_at + plan.expected_duration), actor=dee,
+        services=[service], assets=[])
+    c = client_for(ada)
+    for model, obj in (("maintenancewindow", window), ("maintenanceplan", plan)):
+        response = c.post(reverse(f"admin:maintenance_{model}_changelist"), {
+            "action": "delete_selected", "_selected_action": [obj.pk], "post": "yes"})
+        assert response.status_code == 302
+    assert not MaintenanceWindow.objects.exists() and not MaintenancePlan.objects.exists()
+
+
+def _advisory_post(client, url, **fields):
+    data = {"identifier": "DSA-5555-1", "title": "openssl", "severity": "high",
+            "released_on": "2026-01-01", "cve_ids": "[]", "created_at_0": "2026-01-02",
+            "created_at_1": "10:00:00", **fields}
+    return client.post(url, data)
+
+
+def test_advisories_in_the_admin_keep_the_rules_and_move_deadlines(client_for, ada, asset):
+    from datetime import date, timedelta
+
+    c = client_for(ada)
+    add = reverse("admin:maintenance_advisory_add")
+    response = _advisory_post(c, add, identifier="not an id")
+    assert "Letters, digits and . _ : - only" in response.content.decode()
+    assert _advisory_post(c, add).status_code == 302
+    response = _advisory_post(c, add)
+    assert response.status_code == 200 and "already exists" in response.content.decode()
+    advisory = Advisory.objects.get()
+    patch = AssetPatch.objects.create(asset=asset, advisory=advisory, deadline=date(2026, 1, 31))
+    change = reverse("admin:maintenance_advisory_change", args=[advisory.pk])
+    assert _advisory_post(c, change, severity="critical").status_code == 302
+    patch.refresh_from_db()
+    assert patch.deadline == date(2026, 1, 1) + timedelta(days=7)

@@ -1,10 +1,6 @@
-"""Checks in the admin go through the same rules; the demo seed runs the real pipeline."""
+"""Checks in the admin go through the same rules (the demo seed's test is in tests/demo/)."""
 
-import io
-
-from django.core.management import call_command
-
-from monitoring.models import Check, CheckRollup, CheckStateChange
+from monitoring.models import Check, CheckStateChange
 
 
 def test_the_admin_lists_checks_and_refuses_a_metadata_target(client_for, ada, make_check):
@@ -32,9 +28,25 @@ def test_the_admin_creates_a_check_through_the_service(client_for, ada):
     assert check.next_run_at and CheckStateChange.objects.filter(owner=check).exists()
 
 
-def test_the_demo_seed_makes_checks_with_history_once(db, team, service, settings):
-    call_command("seed_monitoring", days=1, stdout=io.StringIO())
-    call_command("seed_monitoring", days=1, stdout=io.StringIO())
-    assert Check.objects.count() == 5
-    assert CheckRollup.objects.exists()
-    assert CheckStateChange.objects.filter(to_state="down").exists()
+def test_the_admin_deletes_checks_through_the_service(client_for, ada, make_check, monkeypatch):
+    from monitoring import services
+
+    one = make_check(kind="dns", name="one", target="localhost")
+    two = make_check(kind="dns", name="two", target="localhost")
+    three = make_check(kind="dns", name="three", target="localhost")
+    deleted = []
+    real = services.check_delete
+
+    def check_delete(*, check, actor):
+        deleted.append((check.pk, actor))
+        return real(check=check, actor=actor)
+
+    monkeypatch.setattr(services, "check_delete", check_delete)
+    client = client_for(ada)
+    assert client.post(f"/admin/monitoring/check/{one.pk}/delete/",
+                       {"post": "yes"}).status_code == 302
+    assert client.post("/admin/monitoring/check/", {
+        "action": "delete_selected", "_selected_action": [two.pk, three.pk],
+        "post": "yes"}).status_code == 302
+    assert sorted(deleted) == sorted([(one.pk, ada), (two.pk, ada), (three.pk, ada)])
+    assert not Check.objects.exists()

@@ -152,7 +152,7 @@ class TicketViewSet(viewsets.GenericViewSet):
     def create(self, request):
         data = self._valid(s.TicketCreateSerializer)
         requester = data.pop("requester", None) or request.user
-        ticket = services.ticket_create(requester=requester, created_by=request.user,
+        ticket = services.ticket_create(requester=requester, actor=request.user,
                                         source=Source.API, **data)
         body = s.TicketDetailSerializer(ticket, context=self.get_serializer_context()).data
         return Response(body, status=status.HTTP_201_CREATED,
@@ -226,7 +226,7 @@ class TicketViewSet(viewsets.GenericViewSet):
     def _add_comment(self, ticket, serializer_class) -> Response:
         self._check_may_act(ticket)
         data = self._valid(serializer_class)
-        comment = services.comment_add(ticket=ticket, author=self.request.user,
+        comment = services.comment_add(ticket=ticket, actor=self.request.user,
                                        body=data.get("body", ""), internal=data["internal"],
                                        files=data.get("files", ()))
         comment = selectors.visible_comments(self.request.user, ticket).get(pk=comment.pk)
@@ -243,7 +243,7 @@ class TicketViewSet(viewsets.GenericViewSet):
         ticket = self.get_object()
         self._check_may_act(ticket, requester_only=True)
         data = self._valid(s.RateSerializer)
-        services.ticket_rate(ticket=ticket, user=request.user, rating=data["rating"],
+        services.ticket_rate(ticket=ticket, actor=request.user, rating=data["rating"],
                              comment=data.get("comment", ""))
         return self._ticket_response(ticket.ref)
 

@@ -1,5 +1,15 @@
 """Ticket models: work items, their conversation and timeline, SLA policies, the outbox."""
 
+from .catalog import (  # noqa: F401
+    Category,
+    PriorityRule,
+    TicketCounter,
+)
+from .conversation import (  # noqa: F401
+    Attachment,
+    Comment,
+    attachment_path,
+)
 from .outbox import (  # noqa: F401
     PendingNotification,
 )
@@ -17,22 +27,20 @@ from .ticket import (  # noqa: F401
     OPEN_STATUSES,
     PREFIX,
     REACTIVE_KINDS,
-    Attachment,
-    Category,
-    ChecklistItem,
-    Comment,
-    ImmutableError,
     Kind,
     Level,
     Priority,
-    PriorityRule,
     Source,
     Status,
     Ticket,
-    TicketCounter,
-    TicketEvent,
     TicketNumberField,
     TicketQuerySet,
+)
+from .timeline import (  # noqa: F401
+    ImmutableError,
+    TicketEvent,
+)
+from .work import (  # noqa: F401
+    ChecklistItem,
     TimeEntry,
-    attachment_path,
 )

@@ -1,8 +1,9 @@
-"""Every piece of work is a Ticket; `kind` says which (incident, request, maintenance…)."""
+"""Every piece of work is a Ticket; `kind` says which (incident, request, maintenance…).
 
-import secrets
+Also the choices a ticket is made of (kind, status, source, impact/urgency, priority).
+"""
+
 from datetime import timedelta
-from pathlib import PurePath
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -71,49 +72,6 @@ class Priority(models.IntegerChoices):
     P4 = 4, "P4 Low"
 
 
-class PriorityRule(models.Model):
-    """One cell of the impact × urgency matrix; admins can change the priority it gives."""
-
-    impact = models.PositiveSmallIntegerField(choices=Level.choices)
-    urgency = models.PositiveSmallIntegerField(choices=Level.choices)
-    priority = models.PositiveSmallIntegerField(choices=Priority.choices)
-
-    class Meta:
-        ordering = ["impact", "urgency"]
-        constraints = [
-            models.UniqueConstraint(fields=["impact", "urgency"], name="priority_rule_unique_cell"),
-        ]
-
-    def __str__(self) -> str:
-        return (f"impact {self.get_impact_display()} × urgency {self.get_urgency_display()}"
-                f" → {self.get_priority_display()}")
-
-
-class Category(models.Model):
-    name = models.CharField(max_length=100, unique=True)
-    description = models.CharField(max_length=255, blank=True)
-    default_team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL,
-                                     help_text="New tickets in this category go to this team.")
-    is_active = models.BooleanField(default=True)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name_plural = "categories"
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class TicketCounter(models.Model):
-    """The last number handed out per kind; bumped under a row lock in tickets.services."""
-
-    kind = models.CharField(max_length=20, choices=Kind.choices, primary_key=True)
-    last = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.kind}: {self.last}"
-
-
 class TicketNumberField(models.PositiveIntegerField):
     """Read back from the INSERT (RETURNING), so a number the INSERT itself takes from a
     sequence (tickets.services.numbering) costs no extra round trip."""
@@ -145,7 +103,8 @@ class Ticket(models.Model):
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="assigned_tickets",
                                  db_index=False)
-    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.SET_NULL)
+    category = models.ForeignKey("tickets.Category", null=True, blank=True,
+                                 on_delete=models.SET_NULL)
     service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.SET_NULL)
     asset = models.ForeignKey(Asset, null=True, blank=True, on_delete=models.SET_NULL,
                               db_index=False)
@@ -272,146 +231,3 @@ class Ticket(models.Model):
 
     def get_desk_url(self) -> str:
         return reverse("desk:ticket", args=[self.ref])
-
-
-class Comment(models.Model):
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
-    body = models.TextField(help_text="Markdown")
-    is_internal = models.BooleanField(default=False)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["ticket", "created_at"], name="comment_ticket")]
-
-    def __str__(self) -> str:
-        return f"{'Note' if self.is_internal else 'Reply'} by {self.author} on {self.ticket_id}"
-
-
-def attachment_path(instance, filename: str) -> str:
-    # Random stored name: the user's name never reaches the filesystem.
-    suffix = PurePath(filename).suffix.lower()[:10]
-    return f"attachments/{timezone.now():%Y/%m}/{secrets.token_urlsafe(24)}{suffix}"
-
-
-class Attachment(models.Model):
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
-    comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.CASCADE,
-                                related_name="attachments")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
-    file = models.FileField(upload_to=attachment_path, max_length=255)
-    original_name = models.CharField(max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
-
-    def get_absolute_url(self) -> str:
-        return reverse("attachment", args=[self.pk])
-
-    @property
-    def is_image(self) -> bool:
-        return self.content_type in {"image/png", "image/jpeg", "image/gif", "image/webp"}
-
-
-class TimeEntry(models.Model):
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="time_entries")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
-    minutes = models.PositiveIntegerField()
-    note = models.CharField(max_length=255, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["created_at"]
-        verbose_name_plural = "time entries"
-        constraints = [models.CheckConstraint(condition=Q(minutes__gt=0),
-                                              name="time_entry_positive")]
-
-    def __str__(self) -> str:
-        return f"{self.minutes} min by {self.user} on {self.ticket_id}"
-
-
-class ChecklistItem(models.Model):
-    """One step of a ticket's checklist (maintenance tasks copy their plan's steps)."""
-
-    class Result(models.TextChoices):
-        PASS = "pass", "Pass"
-        FAIL = "fail", "Fail"
-
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="checklist")
-    position = models.PositiveSmallIntegerField()
-    text = models.CharField(max_length=300)
-    requires_note = models.BooleanField(default=False)
-    requires_result = models.BooleanField(default=False, help_text="Needs a pass/fail result.")
-    done_at = models.DateTimeField(null=True, blank=True)
-    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="+")
-    result = models.CharField(max_length=4, choices=Result.choices, blank=True)
-    note = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["ticket", "position"]
-        constraints = [models.UniqueConstraint(fields=["ticket", "position"],
-                                               name="checklist_position_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.position}. {self.text}"
-
-
-class ImmutableError(Exception):
-    pass
-
-
-class TicketEvent(models.Model):
-    """The ticket's timeline: who changed what, from what, to what, when. Append-only."""
-
-    class Action(models.TextChoices):
-        CREATED = "created", "Created"
-        CHANGED = "changed", "Changed"
-        STATUS = "status", "Status"
-        REPLIED = "replied", "Replied"
-        NOTE = "note", "Internal note"
-        ATTACHED = "attached", "Attached"
-        TIME = "time", "Time logged"
-        RATED = "rated", "Rated"
-        SLA = "sla", "SLA"
-        CHECKLIST = "checklist", "Checklist"
-        NOTICE = "notice", "Notice"
-
-    # No index of its own: event_ticket_at starts with the ticket (each index costs every
-    # write, and a filing writes several events).
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events",
-                               db_index=False)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                              on_delete=models.SET_NULL, help_text="Empty for Tend itself")
-    at = models.DateTimeField(default=timezone.now)
-    action = models.CharField(max_length=20, choices=Action.choices)
-    field = models.CharField(max_length=40, blank=True)
-    old_value = models.TextField(blank=True)
-    new_value = models.TextField(blank=True)
-    message = models.TextField(blank=True)
-    # The ticket version this change produced; a stale editor is shown the newer ones.
-    version = models.PositiveIntegerField(default=1)
-    # Internal notes' events are hidden from end users like the notes themselves.
-    is_internal = models.BooleanField(default=False)
-
-    class Meta:
-        ordering = ["at", "id"]
-        indexes = [models.Index(fields=["ticket", "at"], name="event_ticket_at")]
-
-    def __str__(self) -> str:
-        return f"{self.get_action_display()} {self.field} on {self.ticket_id} at {self.at}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ImmutableError("Timeline entries cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableError("Timeline entries cannot be deleted.")

@@ -1,3 +1,5 @@
+"""Template filters for SLA figures (business durations)."""
+
 from django import template
 
 from tickets.services.sla.clock import human

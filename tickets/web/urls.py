@@ -1,3 +1,5 @@
+"""Ticket pages: the desk under /desk/, attachment downloads, and the portal at the root."""
+
 from django.urls import include, path
 
 from tickets.web import files as file_views

@@ -1,4 +1,4 @@
-"""Demo maintenance data on top of `seed_demo`: plans with history, windows, patches."""
+"""`manage.py seed_maintenance`: demo plans with history, windows, patches (demo/maintenance.py)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -17,7 +17,7 @@ class Command(BaseCommand):
         except LookupError as exc:
             raise CommandError(str(exc)) from exc
         except ImportError as exc:
-            raise CommandError("seed_maintenance needs the time-machine package.") from exc
+            raise CommandError(f"seed_maintenance needs requirements-dev.txt ({exc})") from exc
         if verbosity:
             if counts:
                 self.stdout.write(", ".join(f"{n} {what}" for what, n in counts.items()))

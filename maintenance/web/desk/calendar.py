@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from itsm.models import Team
-from itsm.web.maintenance_access import desk_page
+from itsm.web.access import desk_page
 from maintenance import selectors
 
 WEEKS = 5

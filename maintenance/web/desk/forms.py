@@ -5,11 +5,10 @@ import secrets
 from datetime import datetime, timedelta
 
 from django import forms
-from django.contrib.auth.models import Permission
-from django.db.models import Q
 from django.utils import timezone
 
-from itsm.models import Asset, Service, User
+from itsm.models import Asset, Service
+from itsm.web.forms import agents
 from maintenance import recurrence
 from maintenance.models import MaintenancePlan, MaintenanceWindow
 from maintenance.models.patch import PatchState
@@ -24,13 +23,6 @@ LOCAL_INPUT = "%Y-%m-%dT%H:%M"
 
 def time_zone_choices() -> list[tuple[str, str]]:
     return [(name, name) for name in sorted(recurrence.time_zones())]
-
-
-def agents():
-    perm = Permission.objects.filter(codename="work_ticket", content_type__app_label="tickets")
-    return (User.objects.filter(is_active=True)
-            .filter(Q(groups__permissions__in=perm) | Q(user_permissions__in=perm)
-                    | Q(is_superuser=True)).distinct().order_by("first_name", "username"))
 
 
 class RecurrenceForm(forms.Form):

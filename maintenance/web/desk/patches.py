@@ -7,7 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from itsm.models import Asset, Service, Team
-from itsm.web.maintenance_access import desk_action, desk_page, error_text
+from itsm.web.access import desk_action, desk_page
+from itsm.web.forms import error_text
 from itsm.web.paging import CappedPaginator
 from maintenance import compliance
 from maintenance.models.patch import (

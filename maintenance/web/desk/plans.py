@@ -7,14 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from itsm.models import Team
-from itsm.web.maintenance_access import (
-    add_errors,
-    desk_action,
-    desk_form,
-    desk_fragment,
-    desk_page,
-    error_text,
-)
+from itsm.web.access import desk_action, desk_form_page, desk_fragment, desk_page
+from itsm.web.forms import add_service_errors, error_text
 from itsm.web.paging import CappedPaginator
 from maintenance import recurrence, selectors, services
 from maintenance.models import MaintenancePlan, OccurrenceChange, PlanKind, PlanStep
@@ -94,7 +88,7 @@ def _plan_form_page(request, plan: MaintenancePlan | None):
                     assets=list(form.cleaned_data["assets"]),
                     services=list(form.cleaned_data["services"]))
             except ValidationError as error:
-                add_errors(form, error)
+                add_service_errors(form, error)
                 for field in ("rrule", "time_zone"):
                     if field in error.message_dict:
                         rec.add_error(None, error.message_dict[field])
@@ -125,12 +119,12 @@ def _local(plan: MaintenancePlan) -> str:
     return f"{moment:%a} {moment.day} {moment:%b %Y, %H:%M %Z}"
 
 
-@desk_form
+@desk_form_page
 def plan_new(request):
     return _plan_form_page(request, None)
 
 
-@desk_form
+@desk_form_page
 def plan_edit(request, pk):
     plan = get_object_or_404(MaintenancePlan.objects.prefetch_related(
         Prefetch("steps", queryset=PlanStep.objects.order_by("position"))), pk=pk)

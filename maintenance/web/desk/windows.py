@@ -1,22 +1,19 @@
-"""Maintenance windows: the desk's list and form, and the page end users see."""
+"""Maintenance windows on the desk: the list, the form, delete. End users' page: web/portal."""
 
 from datetime import timedelta
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
 
-from itsm.web.maintenance_access import add_errors, desk_action, desk_form, desk_page
+from itsm.web.access import desk_action, desk_form_page, desk_page
+from itsm.web.forms import add_service_errors
 from itsm.web.paging import CappedPaginator
-from maintenance import selectors, services
+from maintenance import services
 from maintenance.models import MaintenanceWindow
 from maintenance.web.desk.forms import WindowForm
-
-PUBLIC_DAYS = 30
 
 
 @desk_page
@@ -44,7 +41,7 @@ def _window_form(request, window: MaintenanceWindow | None):
                                      services=list(form.cleaned_data["services"]),
                                      assets=list(form.cleaned_data["assets"]))
             except ValidationError as error:
-                add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, f"Window “{obj.reason}” saved.")
                 return redirect("maintenance:windows")
@@ -59,12 +56,12 @@ def _window_form(request, window: MaintenanceWindow | None):
         "form": form, "window": window, "section": "windows"}, status=status)
 
 
-@desk_form
+@desk_form_page
 def window_new(request):
     return _window_form(request, None)
 
 
-@desk_form
+@desk_form_page
 def window_edit(request, pk):
     return _window_form(request, get_object_or_404(MaintenanceWindow, pk=pk))
 
@@ -75,18 +72,3 @@ def window_delete(request, pk):
     services.window_delete(window=window, actor=request.user)
     messages.success(request, f"Window “{window.reason}” deleted.")
     return redirect(reverse("maintenance:windows"))
-
-
-@login_required
-@require_GET
-def public_windows(request):
-    """Planned maintenance for signed-in users: current and the next 30 days."""
-    now = timezone.now()
-    mine = None if request.user.sees_all_tickets else selectors.user_service_ids(request.user)
-    rows = list(selectors.windows_for_users(None, now=now, days=PUBLIC_DAYS))
-    for window in rows:
-        window.user_services = selectors.window_services(window)
-        window.affects_me = mine is None or any(s.pk in mine for s in window.user_services)
-    rows.sort(key=lambda w: (not w.affects_me, w.starts_at))
-    return render(request, "maintenance/public_windows.html", {
-        "windows": rows, "now": now, "days": PUBLIC_DAYS, "personal": mine is not None})

@@ -1,21 +1,23 @@
 """Working a checklist on the desk: the panel on a work item's page and its actions.
 
 Each action is a plain POST that redirects back to the ticket page; htmx posts the same
-forms and swaps the panel only. The ticket page includes the panel with
-`{% load maintenance %}{% work_item_panel ticket %}`.
+forms and swaps the panel only. The desk ticket page includes the panel through the
+panel registry (tickets/web/desk/panels.py; maintenance/apps.py registers it). The writes
+are maintenance.services.work.
 """
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 
-from itsm.services.system_user import tend_user
-from itsm.web.maintenance_access import desk_action, desk_page, error_text, is_htmx
+from itsm.web.access import desk_action, desk_page
+from itsm.web.forms import error_text
+from itsm.web.htmx import is_htmx
+from maintenance import services
 from maintenance.models import Occurrence, StepIncident
 from maintenance.web.desk.forms import StepForm
 from tickets import services as tickets
-from tickets.models import ChecklistItem, Kind, Level, Source, Status, Ticket
+from tickets.models import ChecklistItem, Kind, Status, Ticket
 from tickets.selectors import get_visible_ticket
 
 
@@ -83,13 +85,8 @@ def work_step(request, ref, pk):
     data = form.cleaned_data
     done = request.POST.get("done") == "1"
     try:
-        with transaction.atomic():
-            # Ticking the first step is starting the work: the queue should say so.
-            if done and ticket.status == Status.NEW:
-                tickets.ticket_transition(ticket=ticket, actor=request.user,
-                                          to=Status.IN_PROGRESS)
-            tickets.checklist_tick(item=item, user=request.user, done=done,
-                                   result=data.get("result") or "", note=data.get("note") or "")
+        services.work_step_tick(item=item, actor=request.user, done=done,
+                                result=data.get("result") or "", note=data.get("note") or "")
     except ValidationError as error:
         text = error_text(error)
         if not is_htmx(request):
@@ -106,28 +103,15 @@ def work_incident(request, ref, pk):
     """Raise an incident from a failed step, linked to the work item. Once per step."""
     ticket = get_visible_ticket(request.user, ref)
     item = _item(ticket, pk)
-    with transaction.atomic():
-        item = ChecklistItem.objects.select_for_update().get(pk=item.pk)  # double clicks wait
-        existing = StepIncident.objects.select_related("incident").filter(item=item).first()
-        if existing:
-            messages.info(request, f"{existing.incident.ref} was already raised for this step.")
-            return _respond(request, ticket)
-        if item.result != ChecklistItem.Result.FAIL:
-            messages.error(request, "Only a failed step can raise an incident.")
-            return _respond(request, ticket)
-        note = f"\n\nNote on the step: {item.note}" if item.note else ""
-        incident = tickets.ticket_create(
-            requester=tend_user(), created_by=request.user, kind=Kind.INCIDENT,
-            source=Source.MAINTENANCE, title=f"Failed: {item.text}"[:200],
-            description=(f"Step {item.position} of {ticket.ref} ({ticket.title}) failed."
-                         f"{note}"),
-            service=ticket.service, asset=ticket.asset, team=ticket.team,
-            impact=Level.MEDIUM, urgency=Level.MEDIUM, parent=ticket)
-        StepIncident.objects.create(item=item, incident=incident)
-        tickets.ticket_notice(ticket=ticket, internal=True, field=f"step {item.position}",
-                              message=f"{incident.ref} raised from the failed step "
-                                      f"“{item.text}”.")
-    messages.success(request, f"{incident.ref} raised and linked to {ticket.ref}.")
+    try:
+        link, raised = services.step_incident_raise(item=item, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+        return _respond(request, ticket)
+    if raised:
+        messages.success(request, f"{link.incident.ref} raised and linked to {ticket.ref}.")
+    else:
+        messages.info(request, f"{link.incident.ref} was already raised for this step.")
     return _respond(request, ticket)
 
 

@@ -10,16 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from itsm.models import Service, Team
-from itsm.web.access import (
-    add_service_errors,
-    desk_action,
-    desk_form_page,
-    desk_page,
-    error_text,
-    is_htmx,
-)
+from itsm.web.access import desk_action, desk_form_page, desk_page
+from itsm.web.forms import add_service_errors, error_text
+from itsm.web.htmx import is_htmx
 from itsm.web.paging import CappedPaginator
-from monitoring import charts, selectors, services
+from monitoring import chart_data, selectors, services
 from monitoring.models import Check, Kind, State
 from monitoring.web.desk.forms import CheckForm, FilterForm
 
@@ -58,7 +53,7 @@ def check_detail(request, pk: int):
     check = get_object_or_404(Check.objects.select_related(
         "service", "asset", "team", "open_incident__ticket", "renewal_ticket"), pk=pk)
     now = timezone.now()
-    chart = charts.latency_chart(selectors.latency_points(check, now=now))
+    chart = chart_data.latency_chart(selectors.latency_points(check, now=now))
     return render(request, "monitoring/check.html", {
         "check": check, "chart": chart,
         "hours": selectors.hourly([check.pk], now=now)[check.pk],

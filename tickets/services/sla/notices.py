@@ -1,5 +1,7 @@
 """Sending the notifications of escalations (held ones go out once business hours begin)."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.db.models import Q
@@ -33,12 +35,13 @@ def recipients(escalation: Escalation, manager_list: list[User]) -> list[str]:
     return [u.email for u in people if u.email]
 
 
-def send_escalations() -> int:
+def send_escalations(*, now: datetime | None = None) -> int:
     """Send every due escalation notice once; returns how many were handled."""
+    now = now or timezone.now()
     handled = 0
     manager_list = None
     base = settings.TEND_BASE_URL.rstrip("/")
-    while batch := claim_escalations():
+    while batch := claim_escalations(now=now):
         for escalation in batch:
             if manager_list is None:
                 manager_list = managers()
@@ -49,6 +52,6 @@ def send_escalations() -> int:
                       template="sla_escalation",
                       context={"ticket": ticket, "escalation": escalation,
                                "desk_url": base + ticket.get_desk_url()})
-            Escalation.objects.filter(pk=escalation.pk).update(notified_at=timezone.now())
+            Escalation.objects.filter(pk=escalation.pk).update(notified_at=now)
             handled += 1
     return handled

@@ -129,7 +129,7 @@ def _escalate(crossing: Crossing, ids: list[int], rules: list[EscalationRule], n
                     "ON CONFLICT DO NOTHING", [rule.pk, crossing.trigger, now, notify_after, *pks])
         pks = [pk for pk, _ in rows]
         if rule.reassign_team_id or rule.raise_priority:
-            from tickets.services.ticket import ticket_escalate
+            from tickets.services.escalation import ticket_escalate
 
             for ticket in Ticket.objects.filter(pk__in=pks, status__in=OPEN_STATUSES):
                 ticket_escalate(ticket=ticket, rule=rule, label=crossing.label, now=now)

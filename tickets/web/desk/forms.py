@@ -2,44 +2,14 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 
 from itsm.models import Asset, Service, Team, User
+from itsm.web.forms import MultipleFileField, agents
 from tickets import rules
 from tickets.models import Category, Kind, Level, Priority, Source, Status, Ticket
 
 MAX_BULK = 200
 AGENT_CHOICE_ERROR = "Choose a support engineer from the list."
-
-
-def agents():
-    """Active users who can work tickets (DSEs, admins, superusers), for assignee pickers."""
-    perm = {"codename": "work_ticket", "content_type__app_label": "tickets"}
-    can_work = (Q(groups__permissions__codename=perm["codename"],
-                  groups__permissions__content_type__app_label=perm["content_type__app_label"])
-                | Q(user_permissions__codename=perm["codename"],
-                    user_permissions__content_type__app_label=perm["content_type__app_label"])
-                | Q(is_superuser=True))
-    # A subquery instead of DISTINCT over joins keeps the ordering and one plain query.
-    return User.objects.filter(is_active=True, pk__in=User.objects.filter(can_work).values("pk"))
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files; size and type are checked by the service (tickets.uploads)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
-        return [super().clean(data, initial)] if data else []
 
 
 class AgentChoiceField(forms.ModelChoiceField):

@@ -14,14 +14,16 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 from itsm.models import Service, Team
-from itsm.web.access import desk_action, desk_page, is_htmx
+from itsm.web.access import desk_action, desk_page
+from itsm.web.forms import agents
+from itsm.web.htmx import is_htmx
 from itsm.web.paging import CappedPaginator
 from tickets import selectors, services
 from tickets.filters import DEFAULT_SORT, SORTS, TicketFilter
 from tickets.models import OPEN_STATUSES, Category, Kind, Priority, Status, Ticket
 from tickets.selectors import visible_tickets
-from tickets.web import sla_display
-from tickets.web.desk.forms import BulkForm, agents
+from tickets.web import sla
+from tickets.web.desk.forms import BulkForm
 
 PAGE_SIZE = 50
 COUNTER_CAP = 999
@@ -166,7 +168,7 @@ def _rows(ids: list[int]) -> list:
     url = reverse("desk:ticket", args=["REF"])
     for ticket in rows:
         ticket.desk_url = url.replace("REF", ticket.ref)
-        ticket.sla = sla_display.badge(ticket, now)
+        ticket.sla = sla.badge(ticket, now)
     return rows
 
 

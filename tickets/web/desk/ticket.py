@@ -8,29 +8,24 @@ which does not swap error responses).
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Sum
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from itsm.web.access import (
-    add_service_errors,
-    desk_action,
-    desk_form_page,
-    desk_page,
-    error_text,
-    is_htmx,
-)
+from itsm.web.access import desk_action, desk_form_page, desk_page
+from itsm.web.forms import add_service_errors, error_text
+from itsm.web.htmx import error_status
 from tickets import rules, services
-from tickets.models import Status, TicketEvent, TimeEntry
+from tickets.models import Status, TicketEvent
 from tickets.selectors import (
     get_visible_ticket,
+    minutes_logged,
     other_tickets_of_requester,
     visible_comments,
     visible_events,
 )
-from tickets.web import sla_display
+from tickets.web import sla
 from tickets.web.desk.forms import CommentForm, NewTicketForm, TimeForm, TransitionForm, TriageForm
+from tickets.web.desk.panels import registered_panels
 
 # How each target status is offered as a button: (label, icon, style).
 TRANSITION_BUTTONS = {
@@ -61,7 +56,7 @@ def _minutes(total: int) -> str:
 
 def workspace_context(request, ticket, **overrides) -> dict:
     user = request.user
-    total = TimeEntry.objects.filter(ticket=ticket).aggregate(total=Sum("minutes"))["total"]
+    total = minutes_logged(ticket)
     context = {
         "ticket": ticket,
         "comments": list(visible_comments(user, ticket)),
@@ -73,7 +68,8 @@ def workspace_context(request, ticket, **overrides) -> dict:
         "can_work": user.is_agent,
         "transitions": _transitions(ticket),
         "is_assignee": ticket.assignee_id == user.pk,
-        "sla": sla_display.panel(ticket),
+        "sla": sla.panel(ticket),
+        "side_panels": registered_panels(),  # from apps above tickets (desk/panels.py)
     }
     if user.is_agent:
         context.update({
@@ -89,7 +85,7 @@ def workspace_context(request, ticket, **overrides) -> dict:
 def _page(request, ticket, *, status: int = 200, **overrides):
     context = workspace_context(request, ticket, **overrides)
     return render(request, "desk/ticket.html", context,
-                  status=200 if is_htmx(request) else status)
+                  status=error_status(request, status))
 
 
 def _back(ticket):
@@ -109,13 +105,9 @@ def reply(request, ref):
         internal = form.cleaned_data["internal"]
         follow_up = form.cleaned_data["set_status"]
         try:
-            # One step for the user: the reply and its status change stand or fall together.
-            with transaction.atomic():
-                services.comment_add(ticket=ticket, author=request.user,
-                                     body=form.cleaned_data["body"], internal=internal,
-                                     files=request.FILES.getlist("files"))
-                if follow_up and follow_up != ticket.status:
-                    services.ticket_transition(ticket=ticket, actor=request.user, to=follow_up)
+            services.ticket_reply(ticket=ticket, actor=request.user,
+                                  body=form.cleaned_data["body"], internal=internal,
+                                  files=request.FILES.getlist("files"), status=follow_up or "")
         except ValidationError as error:
             add_service_errors(form, error)
             ticket = get_visible_ticket(request.user, ref)  # the copy in hand was changed
@@ -191,7 +183,7 @@ def log_time(request, ref):
     form = TimeForm(request.POST)
     if form.is_valid():
         try:
-            services.time_log(ticket=ticket, user=request.user,
+            services.time_log(ticket=ticket, actor=request.user,
                               minutes=form.cleaned_data["minutes"], note=form.cleaned_data["note"])
         except ValidationError as error:
             add_service_errors(form, error)
@@ -223,7 +215,7 @@ def new(request):
             ticket = services.ticket_create(
                 requester=data["requester"], title=data["title"],
                 description=data["description"], kind=data["kind"], source=data["source"],
-                created_by=request.user, category=data["category"], service=data["service"],
+                actor=request.user, category=data["category"], service=data["service"],
                 asset=data["asset"], impact=data["impact"], urgency=data["urgency"],
                 team=data["team"], assignee=data["assignee"],
                 files=request.FILES.getlist("files"))

@@ -2,9 +2,9 @@
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 
 from itsm.models import Service
+from itsm.web.forms import MultipleFileField
 from tickets import rules, uploads
 from tickets.models import Category, Kind, Level
 from tickets.rules import IMPACT_WORDS, URGENCY_WORDS
@@ -12,36 +12,10 @@ from tickets.rules import IMPACT_WORDS, URGENCY_WORDS
 MARKDOWN_HINT = "You can use Markdown: **bold**, *italic*, lists, `code`, [links](https://…)."
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """A list of uploaded files (possibly empty). Checked by the same rules as the service."""
-
-    widget = MultipleFileInput
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if not data:
-            return []
-        files = data if isinstance(data, list | tuple) else [data]
-        single = super().clean
-        cleaned = [single(f, initial) for f in files if f]
-        try:
-            # The service checks again; checking here too shows every error in one round trip.
-            uploads.validate_files(cleaned)
-        except ValidationError as error:
-            raise ValidationError(error.message_dict["files"]) from error
-        return cleaned
-
-
 def files_field() -> MultipleFileField:
+    # Checked by the same rules as the service.
     return MultipleFileField(
-        label="Attachments",
+        label="Attachments", check=uploads.validate_files,
         help_text=f"Screenshots, logs or documents; up to {uploads.MAX_FILES} files.")
 
 

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from itsm.web.forms import add_service_errors
 from itsm.web.paging import CappedPaginator
 from tickets import selectors, services
 from tickets.models import DONE_STATUSES, OPEN_STATUSES, Source, Status, TicketEvent
@@ -30,15 +31,6 @@ CONVERSATION_ACTIONS = (TicketEvent.Action.REPLIED, TicketEvent.Action.NOTE,
                         TicketEvent.Action.ATTACHED, TicketEvent.Action.TIME)
 FINISHED = (Status.CLOSED, Status.CANCELLED)
 NEEDS_REQUESTER = (Status.WAITING, Status.RESOLVED)  # an answer, or "is it fixed?"
-
-
-def add_service_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the matching form fields (the rest on top)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, field_messages in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, field_messages)
 
 
 @login_required
@@ -141,7 +133,7 @@ def reply(request, ticket):
     form = ReplyForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            comment = services.comment_add(ticket=ticket, author=request.user,
+            comment = services.comment_add(ticket=ticket, actor=request.user,
                                            body=form.cleaned_data["body"],
                                            files=form.cleaned_data["files"])
         except ValidationError as error:
@@ -187,7 +179,7 @@ def rate(request, ticket):
     form = RatingForm(request.POST)
     if form.is_valid():
         try:
-            services.ticket_rate(ticket=ticket, user=request.user,
+            services.ticket_rate(ticket=ticket, actor=request.user,
                                  rating=form.cleaned_data["rating"],
                                  comment=form.cleaned_data["comment"])
         except ValidationError as error:

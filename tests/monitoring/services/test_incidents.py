@@ -1,0 +1,47 @@
+"""reconcile: a check's state decides its incident, idempotently, at the moment given."""
+
+import pytest
+
+from maintenance.models import MaintenanceWindow
+from monitoring.models import Check, CheckIncident, State
+from monitoring.services import incidents
+from tests.monitoring.helpers import minute
+from tickets.models import Kind, Status, Ticket
+
+
+@pytest.fixture
+def down(make_check, service):
+    check = make_check(kind="dns", target="localhost", service=service)
+    Check.objects.filter(pk=check.pk).update(state=State.DOWN, state_since=minute(0),
+                                             failing_since=minute(0))
+    return check
+
+
+def test_a_down_check_gets_one_incident_opened_at_the_moment_given(down):
+    assert incidents.reconcile(down.pk, now=minute(5)).startswith("opened INC-")
+    assert incidents.reconcile(down.pk, now=minute(6)) == "nothing"
+    link = CheckIncident.objects.get(owner=down)
+    assert (link.opened_at, link.down_since) == (minute(5), minute(0))
+    assert Ticket.objects.filter(kind=Kind.INCIDENT).count() == 1
+
+
+def test_recovery_resolves_the_incident(down):
+    incidents.reconcile(down.pk, now=minute(5))
+    Check.objects.filter(pk=down.pk).update(state=State.UP, state_since=minute(20))
+    assert incidents.reconcile(down.pk, now=minute(21)).startswith("resolved INC-")
+    link = CheckIncident.objects.get(owner=down)
+    assert link.recovered_at == minute(20) and link.ticket.status == Status.RESOLVED
+    assert Check.objects.get(pk=down.pk).open_incident is None
+
+
+def test_a_window_open_at_that_moment_suppresses_the_incident(down, service):
+    MaintenanceWindow.objects.create(reason="Upgrade", starts_at=minute(0),
+                                     ends_at=minute(30)).services.add(service)
+    assert incidents.reconcile(down.pk, now=minute(5)) == "suppressed by a maintenance window"
+    assert incidents.reconcile(down.pk, now=minute(31)).startswith("opened INC-")
+
+
+def test_a_paused_check_needs_nothing(down):
+    Check.objects.filter(pk=down.pk).update(paused=True)
+    assert incidents.reconcile(down.pk, now=minute(5)) == "nothing"
+    assert not incidents.needs_reconcile(Check.objects.get(pk=down.pk), now=minute(5))

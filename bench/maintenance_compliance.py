@@ -195,16 +195,16 @@ def bench_sweep() -> None:
     from django.db.models import F
 
     from maintenance.models import MaintenancePlan
-    from maintenance.services.generation import generate_due
+    from maintenance.services.generation import occurrences_generate
     from tickets.models import Ticket
 
     active = MaintenancePlan.objects.filter(is_active=True).count()
     print(f"Generation sweep ({active:,} active plans):")
-    generate_due()  # catch up whatever became due since the data was built
+    occurrences_generate()  # catch up whatever became due since the data was built
     samples = []
     for _ in range(10):
         start = time.perf_counter()
-        counts = generate_due()
+        counts = occurrences_generate()
         samples.append((time.perf_counter() - start) * 1000)
         assert not counts.get("generated"), counts
     print(f"  nothing due: median {statistics.median(samples):.1f} ms, "
@@ -220,13 +220,13 @@ def bench_sweep() -> None:
         lead_time=lead, next_generate_at=F("next_occurrence_at") - lead)
     before = Ticket.objects.count()
     start = time.perf_counter()
-    counts = generate_due()
+    counts = occurrences_generate()
     elapsed = time.perf_counter() - start
     print(f"  100 plans due: {counts['generated']} work items in {elapsed * 1000:.0f} ms "
           f"({elapsed * 1000 / max(counts['generated'], 1):.1f} ms each, with checklist, "
           "timeline and SLA clocks)")
     start = time.perf_counter()
-    again = generate_due()
+    again = occurrences_generate()
     print(f"  sweep right after: {again.get('generated', 0)} more (must be 0), "
           f"{(time.perf_counter() - start) * 1000:.1f} ms; tickets added "
           f"{Ticket.objects.count() - before}")

@@ -32,9 +32,9 @@ def main():
     from django.utils import timezone
 
     from itsm.models import BusinessCalendar
+    from tickets import sla
     from tickets.models import OPEN_STATUSES, EscalationRule, Ticket, TicketEvent
     from tickets.models.sla import Escalation, Trigger
-    from tickets.services.sla import clock as sla
     from tickets.services.sla.sweep import sla_sweep
 
     total = Ticket.objects.count()

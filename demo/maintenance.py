@@ -100,16 +100,16 @@ def seed(*, seed: int = 7, days: int = HISTORY_DAYS) -> dict:
         moment, planned = start, {}
         while moment < now:
             clock.move_to(moment)
-            generation.generate_due()
+            generation.occurrences_generate()
             _work_due(clock, moment, planned, users, rng)
             moment += timedelta(hours=1)
         clock.move_to(now)
-        generation.generate_due()
+        generation.occurrences_generate()
         counts["work items"] = Ticket.objects.filter(kind=Kind.MAINTENANCE).count()
         _skip_and_move(plans[2], users["dee"], now)
         counts["windows"] = _windows(users["dee"], now)
         counts["patches"] = _patches(users["ada"], rng, now)
-        counts["patch follow-ups"] = sum(patching.patch_followups().values())
+        counts["patch follow-ups"] = sum(patching.patch_followups_raise().values())
     return counts
 
 

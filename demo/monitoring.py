@@ -1,8 +1,9 @@
 """Demo checks with a few days of history, for `make demo` and screenshots.
 
 Creates checks against 127.0.0.1 only (Tend itself, a closed port, localhost), then
-replays N days of made-up results through the real pipeline (dispatch.process), so
-rollups, state changes and incidents are what the engine would have produced.
+replays N days of made-up results through the real pipeline
+(dispatch.check_results_process), so rollups, state changes and incidents are what the
+engine would have produced.
 `manage.py seed_monitoring` runs it; checks whose names exist are skipped.
 """
 
@@ -12,6 +13,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from itsm.models import Service, Team
+from itsm.services.catalog import service_save
 from monitoring import services
 from monitoring.models import Check
 from monitoring.probes import ProbeResult
@@ -22,8 +24,9 @@ def _specs(port: int) -> list[dict]:
     svc = {s.name: s for s in Service.objects.all()}
 
     def service(name):
-        # writes: allowed because no service creates services (the admin does)
-        return svc.get(name) or Service.objects.get_or_create(name=name)[0]
+        if name not in svc:
+            svc[name] = service_save(actor=None, service=Service(name=name))
+        return svc[name]
 
     return [
         {"name": "Tend sign-in page", "kind": "http",
@@ -74,6 +77,6 @@ def seed(*, days: int = 3, port: int = 8000) -> list[Check]:
                 outcome="down" if down else "up", latency_ms=None if down else latency,
                 status_code=None if down else (200 if check.kind == "http" else None),
                 message="Timed out after 5 s." if down else f"OK in {latency:.0f} ms."))
-        dispatch.process(batch, now=t)
+        dispatch.check_results_process(results=batch, now=t)
         t += timedelta(minutes=5)
     return made

@@ -1,8 +1,8 @@
 """The demo's people, teams, services, assets and categories, and seed_base() that writes them.
 
-seed_base() is safe to run again: everything is looked up by name first. No service in
-itsm or tickets creates users, teams, services, assets or categories (the admin does), so
-these rows are written here directly; demo/ is outside the write rule.
+seed_base() is safe to run again: everything is looked up by name first. Missing rows
+are written through the services the admin uses (itsm.services.directory and catalog,
+tickets.services.config) with actor=None: Tend itself.
 """
 
 import random
@@ -13,7 +13,10 @@ from django.db import transaction
 
 from itsm import roles
 from itsm.models import Asset, Service, Team, User
+from itsm.services.catalog import asset_save, service_save
+from itsm.services.directory import team_save, user_save
 from tickets.models import Category
+from tickets.services.config import category_save
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - printed on the login banner on purpose
 
@@ -147,40 +150,37 @@ def seed_base() -> Demo:
     groups = {group.name: group for group in Group.objects.filter(name__in=roles.ALL)}
     users = {}
     for spec in USERS:
-        # writes: allowed because no service creates users (the admin does)
-        user, created = User.objects.get_or_create(username=spec.username, defaults={
-            "first_name": spec.first_name, "last_name": spec.last_name,
-            "email": f"{spec.username}@example.com", "job_title": spec.job_title,
-            "is_staff": spec.is_staff})
-        if created:
+        user = User.objects.filter(username=spec.username).first()
+        if user is None:
+            user = User(username=spec.username, first_name=spec.first_name,
+                        last_name=spec.last_name, email=f"{spec.username}@example.com",
+                        job_title=spec.job_title, is_staff=spec.is_staff)
             user.set_password(DEMO_PASSWORD)
-            # writes: allowed because no service creates users (the admin does)
-            user.save(update_fields=["password"])
-            # writes: allowed because no service creates users (the admin does)
-            user.groups.add(groups[spec.role])
+            user_save(actor=None, user=user, groups=[groups[spec.role]])
         users[spec.username] = user
     teams = {}
     for name, lead in TEAMS.items():
-        # writes: allowed because no service creates teams (the admin does)
-        team, _ = Team.objects.get_or_create(name=name, defaults={"lead": users[lead]})
-        # writes: allowed because no service creates teams (the admin does)
-        team.members.add(*(users[u] for u in team_members(name)))
+        team = Team.objects.filter(name=name).first()
+        members = set(team.members.all()) if team else set()
+        wanted = members | {users[u] for u in team_members(name)}
+        if team is None or wanted != members:  # members others added stay
+            team = team_save(actor=None, team=team or Team(name=name, lead=users[lead]),
+                             members=wanted)
         teams[name] = team
     service_rows = {}
     for name, (owner, description) in SERVICES.items():
-        # writes: allowed because no service creates services (the admin does)
-        service_rows[name], _ = Service.objects.get_or_create(
-            name=name, defaults={"owner_team": teams[owner], "description": description})
+        service_rows[name] = Service.objects.filter(name=name).first() or service_save(
+            actor=None, service=Service(name=name, owner_team=teams[owner],
+                                        description=description))
     assets = {}
     for name, kind, service, hostname, ip, location in ASSETS:
-        # writes: allowed because no service creates assets (the admin does)
-        assets[name], _ = Asset.objects.get_or_create(name=name, defaults={
-            "kind": kind, "service": service_rows[service], "hostname": hostname,
-            "ip_address": ip, "location": location})
+        assets[name] = Asset.objects.filter(name=name).first() or asset_save(
+            actor=None, asset=Asset(name=name, kind=kind, service=service_rows[service],
+                                    hostname=hostname, ip_address=ip, location=location))
     categories = {}
     for name, (team, description) in CATEGORIES.items():
-        # writes: allowed because no service creates categories (the admin does)
-        categories[name], _ = Category.objects.get_or_create(
-            name=name, defaults={"default_team": teams[team], "description": description})
+        categories[name] = Category.objects.filter(name=name).first() or category_save(
+            actor=None, category=Category(name=name, default_team=teams[team],
+                                          description=description))
     return Demo(users=users, teams=teams, services=service_rows, assets=assets,
                 categories=categories)

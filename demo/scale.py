@@ -63,7 +63,7 @@ def seed_scale(demo: Demo, *, target: int, batch_size: int, seed: int, quiet: bo
     missing = target - existing
     if missing <= 0:
         return 0
-    numbering.ensure()
+    numbering.ticket_numbers_ensure()
     rng = random.Random(seed + existing)  # noqa: S311 - demo data, reproducible on purpose
     pool = _pool(demo, rng)
     write = _write_copy if connection.vendor == "postgresql" else _write_orm
@@ -80,7 +80,7 @@ def seed_scale(demo: Demo, *, target: int, batch_size: int, seed: int, quiet: bo
                 write(tickets, comments)
             added += size
             bar.update(size)
-    numbering.ensure()
+    numbering.ticket_numbers_ensure()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # fresh statistics for the planner
             cursor.execute("ANALYZE tickets_ticket, tickets_ticketevent, tickets_comment")
@@ -204,7 +204,8 @@ def _number(tickets: list[dict]) -> None:
     for ticket in tickets:
         by_kind.setdefault(ticket["kind"], []).append(ticket)
     for kind, rows in by_kind.items():
-        for number, ticket in zip(numbering.reserve(kind, len(rows)), rows, strict=True):
+        numbers = numbering.ticket_numbers_reserve(kind=kind, count=len(rows))
+        for number, ticket in zip(numbers, rows, strict=True):
             ticket["number"] = number
 
 

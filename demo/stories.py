@@ -224,7 +224,7 @@ STORIES = (
           fixes=("Role added. {who} needs to sign out and in again to see the module.",)),
     Story(INC, "Access & accounts", "File shares", assets=("fs-01", "fs-02"),
           impact=(L, M), urgency=(M,), weight=4,
-          titles=("Can't access the {dept} shared drive", "Access denied on `{share}`"),
+          titles=("Can't access the {dept} shared drive", "Access denied on {share}"),
           descriptions=(
               "When I open `{share}` I get *Access is denied*. It worked last week and I "
               "haven't changed teams.",

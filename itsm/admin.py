@@ -1,10 +1,18 @@
-"""Admin for the core: users, teams, services, assets, the notification log, calendars."""
+"""Admin for the core: users, teams, services, assets, the notification log, calendars.
+
+Every save and delete calls itsm.services (itsm.admin_base); the notification log is
+read-only.
+"""
+
+from contextvars import ContextVar
 
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 
 from itsm import calendars
+from itsm.admin_base import ReadOnlyAdmin, ServiceBackedAdmin
 from itsm.models import (
     Asset,
     BusinessCalendar,
@@ -16,10 +24,32 @@ from itsm.models import (
     WorkingPeriod,
 )
 from itsm.services.calendars import calendar_delete, calendar_save
+from itsm.services.catalog import asset_delete, asset_save, service_delete, service_save
+from itsm.services.directory import (
+    team_delete,
+    team_save,
+    user_delete,
+    user_password_save,
+    user_save,
+)
+
+# Who is changing a password: Django's password page builds its form without the request.
+_password_actor: ContextVar[User] = ContextVar("password_actor")
+
+
+class PasswordChangeForm(AdminPasswordChangeForm):
+    def save(self, commit=True):
+        # What AdminPasswordChangeForm.save does, minus the write: sets the hash (or an
+        # unusable one) on the instance.
+        user = self.set_password_and_save(self.user, commit=False)
+        return user_password_save(actor=_password_actor.get(), user=user)
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ServiceBackedAdmin, DjangoUserAdmin):
+    """Django's user admin (the add page sets the password), saving through user_save."""
+
+    change_password_form = PasswordChangeForm
     fieldsets = (*DjangoUserAdmin.fieldsets, ("Tend", {"fields": ("job_title", "phone")}))
     list_display = ("username", "email", "first_name", "last_name", "role_names", "is_active")
     list_filter = ("groups", "is_active", "is_staff")
@@ -31,9 +61,23 @@ class UserAdmin(DjangoUserAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
 
+    def user_change_password(self, request, id, form_url=""):
+        token = _password_actor.set(request.user)
+        try:
+            return super().user_change_password(request, id, form_url)
+        finally:
+            _password_actor.reset(token)
+
+    def save_one(self, *, actor, obj, m2m, formsets, change):
+        user_save(actor=actor, user=obj, groups=m2m.get("groups"),
+                  user_permissions=m2m.get("user_permissions"))
+
+    def delete_one(self, *, actor, obj):
+        user_delete(actor=actor, user=obj)
+
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(ServiceBackedAdmin, admin.ModelAdmin):
     list_display = ("name", "email", "lead", "member_count")
     search_fields = ("name",)
     filter_horizontal = ("members",)
@@ -43,30 +87,47 @@ class TeamAdmin(admin.ModelAdmin):
     def member_count(self, obj):
         return obj.members.count()
 
+    def save_one(self, *, actor, obj, m2m, formsets, change):
+        team_save(actor=actor, team=obj, members=m2m.get("members"))
+
+    def delete_one(self, *, actor, obj):
+        team_delete(actor=actor, team=obj)
+
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(ServiceBackedAdmin, admin.ModelAdmin):
     list_display = ("name", "owner_team", "is_active")
     list_filter = ("is_active", "owner_team")
     search_fields = ("name", "description")
 
+    def save_one(self, *, actor, obj, m2m, formsets, change):
+        service_save(actor=actor, service=obj)
+
+    def delete_one(self, *, actor, obj):
+        service_delete(actor=actor, service=obj)
+
 
 @admin.register(Asset)
-class AssetAdmin(admin.ModelAdmin):
+class AssetAdmin(ServiceBackedAdmin, admin.ModelAdmin):
     list_display = ("name", "kind", "service", "hostname", "ip_address", "is_active")
     list_filter = ("kind", "service", "is_active")
     search_fields = ("name", "hostname", "ip_address")
     list_select_related = ("service",)
 
+    def save_one(self, *, actor, obj, m2m, formsets, change):
+        asset_save(actor=actor, asset=obj)
+
+    def delete_one(self, *, actor, obj):
+        asset_delete(actor=actor, asset=obj)
+
 
 @admin.register(NotificationLog)
-class NotificationLogAdmin(admin.ModelAdmin):
+class NotificationLogAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """Read-only: a row is what makes a sent e-mail never go out twice."""
+
     list_display = ("key", "subject", "recipients", "created_at", "sent_at", "attempts")
     search_fields = ("key", "subject", "recipients")
     readonly_fields = [f.name for f in NotificationLog._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
 
 
 class WorkingPeriodFormSet(forms.BaseInlineFormSet):
@@ -96,32 +157,20 @@ class ClosedDateInline(admin.TabularInline):
 
 
 @admin.register(BusinessCalendar)
-class BusinessCalendarAdmin(admin.ModelAdmin):
+class BusinessCalendarAdmin(ServiceBackedAdmin, admin.ModelAdmin):
     list_display = ("name", "time_zone", "holiday_country", "holiday_subdivision", "updated_at")
     search_fields = ("name",)
     inlines = [WorkingPeriodInline, ClosedDateInline]
 
     # The calendar and its inline rows are written together by one service call, which
     # also bumps the calendar's version so cached schedules are rebuilt.
-    def save_model(self, request, obj, form, change):
-        pass  # saved with its rows in save_related
+    def save_one(self, *, actor, obj, m2m, formsets, change):
+        rows = {formset.model: _rows(formset) for formset in formsets}
+        calendar_save(actor=actor, calendar=obj, periods=rows.get(WorkingPeriod),
+                      closed_dates=rows.get(ClosedDate))
 
-    def save_related(self, request, form, formsets, change):
-        rows = {}
-        for formset in formsets:
-            # commit=False writes nothing; it fills new/changed/deleted_objects, which the
-            # admin's history message reads.
-            formset.save(commit=False)
-            rows[formset.model] = _rows(formset)
-        calendar_save(actor=request.user, calendar=form.instance,
-                      periods=rows.get(WorkingPeriod), closed_dates=rows.get(ClosedDate))
-
-    def delete_model(self, request, obj):
-        calendar_delete(actor=request.user, calendar=obj)
-
-    def delete_queryset(self, request, queryset):
-        for calendar in queryset:
-            calendar_delete(actor=request.user, calendar=calendar)
+    def delete_one(self, *, actor, obj):
+        calendar_delete(actor=actor, calendar=obj)
 
 
 def _rows(formset) -> list[dict]:

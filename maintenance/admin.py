@@ -5,15 +5,15 @@ the desk and the API; the forms ask the services' `*_errors` first to show field
 """
 
 from django import forms
-from django.db import models
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from maintenance import services
+from itsm.admin_base import ReadOnlyAdmin
+from maintenance import selectors, services
 from maintenance.models import (
     Advisory,
     AssetPatch,
@@ -28,8 +28,8 @@ from maintenance.models import (
 )
 from maintenance.services import patching
 from maintenance.services.advisories import FIELDS as ADVISORY_FIELDS
-from maintenance.services.csv_import import KINDS, import_csv
-from maintenance.services.inventory import can_ingest, software_delete, software_save
+from maintenance.services.csv_import import KINDS, csv_import_apply
+from maintenance.services.inventory import software_delete, software_save
 
 
 def _add_errors(form: forms.Form, errors: dict) -> None:
@@ -111,7 +111,7 @@ class MaintenancePlanAdmin(DeletesThroughService, admin.ModelAdmin):
 
 
 @admin.register(Occurrence)
-class OccurrenceAdmin(admin.ModelAdmin):
+class OccurrenceAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Read-only: occurrences change through the plan page (skip, move) or the sweep."""
 
     list_display = ("plan", "scheduled_for", "due_at", "status", "ticket")
@@ -120,24 +120,14 @@ class OccurrenceAdmin(admin.ModelAdmin):
     search_fields = ("plan__title",)
     date_hierarchy = "scheduled_for"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(OccurrenceChange)
-class OccurrenceChangeAdmin(admin.ModelAdmin):
+class OccurrenceChangeAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """Read-only: the history of skipped and moved occurrences."""
+
     list_display = ("occurrence", "action", "from_at", "to_at", "actor", "at")
     list_filter = ("action",)
     list_select_related = ("occurrence__plan", "actor")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class WindowAdminForm(forms.ModelForm):
@@ -215,14 +205,16 @@ class ImportMixin:
                      name=f"{opts.app_label}_{opts.model_name}_import"), *super().get_urls()]
 
     def import_view(self, request):
-        if not (can_ingest(request.user) and self.has_change_permission(request)):
+        if not (selectors.user_can_ingest(request.user)
+                and self.has_change_permission(request)):
             raise PermissionDenied
         report = None
         if request.method == "POST":
             form = ImportForm(request.POST, request.FILES)
             if form.is_valid():
-                report = import_csv(form.cleaned_data["kind"], form.cleaned_data["file"].read(),
-                                    actor=request.user)
+                report = csv_import_apply(kind=form.cleaned_data["kind"],
+                                          data=form.cleaned_data["file"].read(),
+                                          actor=request.user)
                 if report.ok:
                     messages.success(request, f"Imported {report.rows} rows: {report.created} "
                                               f"created, {report.updated} updated.")
@@ -297,19 +289,16 @@ class SoftwareAdmin(DeletesThroughService, ImportMixin, admin.ModelAdmin):
         software_delete(software=obj, actor=actor)
 
 
-class EventInline(admin.TabularInline):
+class EventInline(ReadOnlyAdmin, admin.TabularInline):
     model = AssetPatchEvent
     fields = ("at", "actor", "source", "old_state", "new_state", "note")
     readonly_fields = fields
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(AssetPatch)
-class AssetPatchAdmin(ImportMixin, admin.ModelAdmin):
+class AssetPatchAdmin(ReadOnlyAdmin, ImportMixin, admin.ModelAdmin):
     """Read-only: states change on the desk, by agents or by import, so history is kept."""
 
     import_kind = "patches"
@@ -320,9 +309,7 @@ class AssetPatchAdmin(ImportMixin, admin.ModelAdmin):
     show_full_result_count = False
     inlines = [EventInline]
 
-    def has_add_permission(self, request):
-        return False
-
     def has_change_permission(self, request, obj=None):
         # The changelist (and its import page) stays usable; single rows are read-only.
-        return obj is None and super().has_change_permission(request, obj)
+        # ModelAdmin's own check, past ReadOnlyAdmin's "never".
+        return obj is None and admin.ModelAdmin.has_change_permission(self, request, obj)

@@ -15,6 +15,7 @@ from maintenance.models import MaintenancePlan, MaintenanceWindow, Occurrence
 from tickets.models import OPEN_STATUSES, Status, Ticket
 
 BANNER_DAYS = 7
+INGEST_PERMISSION = "maintenance.ingest_inventory"
 COMPLIANCE_DAYS = 365
 
 
@@ -270,3 +271,9 @@ def planned_work(*, start: datetime, end: datetime, team_id: int | None = None,
 
 def occurrence_for_ticket(ticket: Ticket) -> Occurrence | None:
     return (Occurrence.objects.select_related("plan").filter(ticket=ticket).first())
+
+
+def user_can_ingest(user: User) -> bool:
+    """May this account report inventories and import CSV files?"""
+    return bool(user and user.is_authenticated and user.is_active
+                and user.has_perm(INGEST_PERMISSION))

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from itsm.admin_base import ReadOnlyAdmin
 from monitoring import services
 from monitoring.models import Check, CheckIncident
 from monitoring.validation import validate_check
@@ -62,11 +63,10 @@ class CheckAdmin(admin.ModelAdmin):
 
 
 @admin.register(CheckIncident)
-class CheckIncidentAdmin(admin.ModelAdmin):
+class CheckIncidentAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """Read-only: incidents open and recover with the check's results (monitoring.services)."""
+
     list_display = ("owner", "ticket", "down_since", "recovered_at", "failures", "flapping")
     list_select_related = ("owner", "ticket")
     readonly_fields = ("owner", "ticket", "down_since", "opened_at", "recovered_at",
                        "failures", "flapping")
-
-    def has_add_permission(self, request):
-        return False

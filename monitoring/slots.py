@@ -51,3 +51,8 @@ def plan(next_run_at: datetime, now: datetime, interval_s: int, offset: int
         planned = slot_at_or_before(now, interval_s, offset)
     following = planned + timedelta(seconds=interval_s)
     return planned, following
+
+
+def hour_of(moment: datetime) -> datetime:
+    """The start of the hour `moment` is in (the key of its hourly rollup)."""
+    return moment.replace(minute=0, second=0, microsecond=0)

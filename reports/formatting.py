@@ -4,8 +4,9 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
+from itsm.durations import round_half_up
 from reports import tables as t
-from tickets.services.sla.clock import human
+from tickets.sla import human
 
 DASH = "—"
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
@@ -85,7 +86,7 @@ def change(figure: t.Figure) -> str:
 
 
 def csv_header(column: t.Column) -> str:
-    unit = {t.SECONDS: " (hours)", t.BUSINESS: " (business hours)", t.MINUTES: " (minutes)",
+    unit = {t.SECONDS: " (seconds)", t.BUSINESS: " (business seconds)", t.MINUTES: " (minutes)",
             t.PERCENT: " (%)"}.get(column.kind, "")
     return column.label + unit
 
@@ -95,7 +96,9 @@ def csv_value(value, kind: str):
     if value is None:
         return ""
     if kind in (t.SECONDS, t.BUSINESS) and isinstance(value, int | float):
-        return round(value / 3600, 2)
+        # Whole seconds: exact for a 20 s outage and a 3-day resolution alike (hours with
+        # two decimals read 0.00 for everything under 36 s).
+        return round_half_up(value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int | float):

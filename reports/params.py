@@ -91,6 +91,12 @@ def preset_period(preset: str, today: date) -> Period:
     return Period(today - timedelta(days=29), today, DEFAULT_PRESET)
 
 
+def last_week(today: date) -> Period:
+    """Monday to Sunday of the week before the one `today` is in (the weekly summary)."""
+    monday = today - timedelta(days=today.weekday())
+    return Period(monday - timedelta(days=7), monday - timedelta(days=1))
+
+
 @dataclass(frozen=True)
 class Filters:
     team: Team | None = None

@@ -77,5 +77,5 @@ def mail_settled() -> None:
 
     from tickets.services import outbox
 
-    outbox.send_pending()
+    outbox.notifications_send_pending()
     mail.outbox.clear()

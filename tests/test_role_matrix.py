@@ -64,6 +64,7 @@ RULES: dict[str, Rule] = {
     "password_reset_done": Rule(get=PUBLIC),
     "password_reset_confirm": Rule(get=PUBLIC),
     "password_reset_complete": Rule(get=PUBLIC),
+    "account_tokens": Rule(get=SIGNED_IN, post=who(LOGIN, 302, 302, 302, 302)),
     # Portal
     "portal:home": Rule(get=SIGNED_IN),
     "portal:new": Rule(get=SIGNED_IN, post=who(LOGIN, OK, OK, OK, OK)),
@@ -86,10 +87,11 @@ RULES: dict[str, Rule] = {
     "desk:assign_me": Rule(get=POST_ONLY, post=DESK_TICKET_POST),
     # API
     "api-root": Rule(get=API_ANY, api=True),
-    "schema": Rule(get=PUBLIC),
-    "api-docs": Rule(get=PUBLIC),
+    "schema": Rule(get=API_ANY),
+    "api-docs": Rule(get=SIGNED_IN),
     "api-token": Rule(get=who(405, 405, 405, 405, 405), post=who(400, 400, 400, 400, 400),
                       api=True),
+    "api-tokens": Rule(get=API_ANY, post=who(401, 405, 405, 405, 405), api=True),
     "api-ticket-list": Rule(get=API_ANY, post=who(401, 400, 400, 400, 400), api=True),
     "api-ticket-detail": Rule(get=API_OWN, post=who(401, 405, 405, 405, 405), api=True),
     "api-ticket-attachments": Rule(get=API_OWN, post=who(401, 400, 404, 400, 403), api=True),

@@ -1,9 +1,11 @@
 """Admin for tickets: configuration rows (priority matrix, categories, SLA, escalation) are
-edited here; tickets and their timeline are read-only, changed only through the services."""
+edited here through tickets.services.config; tickets and their timeline are read-only,
+changed only through the desk's services."""
 
 from django import forms
 from django.contrib import admin
 
+from itsm.admin_base import ReadOnlyAdmin, ServiceBackedAdmin
 from tickets.models import (
     OPEN_STATUSES,
     Category,
@@ -17,10 +19,11 @@ from tickets.models import (
     Ticket,
     TicketEvent,
 )
+from tickets.services import config, pending
 
 
 @admin.register(PriorityRule)
-class PriorityRuleAdmin(admin.ModelAdmin):
+class PriorityRuleAdmin(ServiceBackedAdmin, admin.ModelAdmin):
     """The impact × urgency matrix. Changing a cell affects tickets filed from then on."""
 
     list_display = ("impact", "urgency", "priority")
@@ -33,27 +36,33 @@ class PriorityRuleAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def save_one(self, *, actor, obj, m2m, formsets, change):
+        config.priority_rule_save(actor=actor, rule=obj)
+
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ServiceBackedAdmin, admin.ModelAdmin):
     list_display = ("name", "default_team", "is_active")
     list_filter = ("is_active", "default_team")
     search_fields = ("name",)
 
+    def save_one(self, *, actor, obj, m2m, formsets, change):
+        config.category_save(actor=actor, category=obj)
 
-class EventInline(admin.TabularInline):
+    def delete_one(self, *, actor, obj):
+        config.category_delete(actor=actor, category=obj)
+
+
+class EventInline(ReadOnlyAdmin, admin.TabularInline):
     model = TicketEvent
     fields = ("at", "actor", "action", "field", "old_value", "new_value", "message")
     readonly_fields = fields
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
+class TicketAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Read-only here: tickets change through the desk so every rule and timeline entry holds."""
 
     list_display = ("ref", "title", "kind", "status", "priority", "team", "assignee", "updated_at")
@@ -62,15 +71,6 @@ class TicketAdmin(admin.ModelAdmin):
     list_select_related = ("team", "assignee")
     inlines = [EventInline]
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def _choice_list(choices, help_text):
@@ -95,7 +95,7 @@ class SlaPolicyForm(forms.ModelForm):
 
 
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(admin.ModelAdmin):
+class SlaPolicyAdmin(ServiceBackedAdmin, admin.ModelAdmin):
     form = SlaPolicyForm
     list_display = ("name", "order", "is_active", "match", "calendar", "response_minutes",
                     "resolution_minutes", "warning_percent")
@@ -112,6 +112,12 @@ class SlaPolicyAdmin(admin.ModelAdmin):
             parts.append(f"team {obj.team}")
         return " · ".join(parts)
 
+    def save_one(self, *, actor, obj, m2m, formsets, change):
+        config.sla_policy_save(actor=actor, policy=obj)
+
+    def delete_one(self, *, actor, obj):
+        config.sla_policy_delete(actor=actor, policy=obj)
+
 
 class EscalationRuleForm(forms.ModelForm):
     priorities = forms.TypedMultipleChoiceField(
@@ -126,15 +132,21 @@ class EscalationRuleForm(forms.ModelForm):
 
 
 @admin.register(EscalationRule)
-class EscalationRuleAdmin(admin.ModelAdmin):
+class EscalationRuleAdmin(ServiceBackedAdmin, admin.ModelAdmin):
     form = EscalationRuleForm
     list_display = ("name", "trigger", "order", "is_active", "team", "business_hours_only")
     list_filter = ("trigger", "is_active")
     list_editable = ("order", "is_active")
 
+    def save_one(self, *, actor, obj, m2m, formsets, change):
+        config.escalation_rule_save(actor=actor, rule=obj)
+
+    def delete_one(self, *, actor, obj):
+        config.escalation_rule_delete(actor=actor, rule=obj)
+
 
 @admin.register(PendingNotification)
-class PendingNotificationAdmin(admin.ModelAdmin):
+class PendingNotificationAdmin(ServiceBackedAdmin, admin.ModelAdmin):
     """Queued e-mail events; one that keeps failing stays here with its last error.
 
     Deleting a row drops that notification; resetting attempts to 0 sends it again.
@@ -147,3 +159,9 @@ class PendingNotificationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def save_one(self, *, actor, obj, m2m, formsets, change):
+        pending.pending_notification_save(actor=actor, notification=obj)
+
+    def delete_one(self, *, actor, obj):
+        pending.pending_notification_delete(actor=actor, notification=obj)

@@ -3,9 +3,9 @@
 import django_filters as filters
 from django.db.models import F, Q
 
-from itsm.models import Service, Team, User
+from itsm.filters import IdFilter, SearchFilter
 from tickets import selectors
-from tickets.models import Category, Kind, Priority, Status, Ticket
+from tickets.models import Kind, Priority, Status, Ticket
 
 SORTS = {
     # name: (label, ordering); every ordering ends in a unique key for stable pages.
@@ -26,16 +26,16 @@ DEFAULT_SORT = "-updated"
 
 
 class TicketFilter(filters.FilterSet):
-    q = filters.CharFilter(method="filter_q", label="Search")
+    q = SearchFilter(method="filter_q", label="Search")
     status = filters.MultipleChoiceFilter(choices=Status.choices, distinct=False)
     priority = filters.MultipleChoiceFilter(choices=Priority.choices, distinct=False)
     kind = filters.MultipleChoiceFilter(choices=Kind.choices, distinct=False)
-    team = filters.ModelChoiceFilter(queryset=Team.objects.all())
+    team = IdFilter(field_name="team_id")
     assignee = filters.CharFilter(method="filter_assignee",
                                   help_text='A user id, or "none" for unassigned.')
-    requester = filters.ModelChoiceFilter(queryset=User.objects.all())
-    category = filters.ModelChoiceFilter(queryset=Category.objects.all())
-    service = filters.ModelChoiceFilter(queryset=Service.objects.all())
+    requester = IdFilter(field_name="requester_id")
+    category = IdFilter(field_name="category_id")
+    service = IdFilter(field_name="service_id")
     sort = filters.ChoiceFilter(method="filter_sort", label="Sort",
                                 choices=[(key, label) for key, (label, _) in SORTS.items()])
 
@@ -44,7 +44,9 @@ class TicketFilter(filters.FilterSet):
         fields = []  # all declared above
 
     def filter_q(self, queryset, name, value):
-        return selectors.search_tickets(queryset, value)
+        # The conversation searched is what the searcher may read (notes for staff only).
+        user = getattr(self.request, "user", None)
+        return selectors.search_tickets(queryset, value, user=user)
 
     def filter_assignee(self, queryset, name, value):
         value = (value or "").strip().lower()

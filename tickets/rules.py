@@ -64,3 +64,10 @@ def priority_for(impact: int, urgency: int) -> int:
 def categories_offered() -> bool:
     """Are there categories to choose from? (The portal leaves the question out if not.)"""
     return Category.objects.filter(is_active=True).exists()
+
+
+def title_normalise(title: object) -> str:
+    """A title is one line, wherever it comes from (web, API, mail, monitoring): every run
+    of whitespace, line breaks and Unicode line/paragraph separators included, becomes
+    one space, and the ends are stripped. Services, forms and serializers all call this."""
+    return " ".join(str(title or "").split())

@@ -51,7 +51,8 @@ def get_visible_ticket(user: User, ref: str, *, for_update_fields=False) -> Tick
 
 
 def visible_comments(user: User, ticket: Ticket) -> QuerySet[Comment]:
-    comments = ticket.comments.select_related("author").prefetch_related("attachments")
+    comments = (ticket.comments.select_related("author").prefetch_related("attachments")
+                .defer("search"))
     if not user.sees_all_tickets:
         comments = comments.filter(is_internal=False)
     return comments
@@ -78,10 +79,14 @@ def get_visible_attachment(user: User, pk: int) -> Attachment:
     return attachment
 
 
-def search_tickets(queryset: QuerySet[Ticket], term: str) -> QuerySet[Ticket]:
-    """Full-text search on Postgres (title and description); LIKE on SQLite.
+def search_tickets(queryset: QuerySet[Ticket], term: str, *,
+                   user: User | None = None) -> QuerySet[Ticket]:
+    """Tickets whose title, description or conversation match: full-text search on
+    Postgres, LIKE on SQLite. A ticket reference such as "INC-1042" finds that ticket.
 
-    A ticket reference such as "INC-1042" finds that ticket directly.
+    The conversation searched is what `user` may read (as visible_comments): public
+    replies for everyone who sees the ticket, internal notes only for those who see notes.
+    Without a user only public replies count.
     """
     term = (term or "").strip()
     if not term:
@@ -89,14 +94,23 @@ def search_tickets(queryset: QuerySet[Ticket], term: str) -> QuerySet[Ticket]:
     parsed = parse_ref(term)
     if parsed is not None:
         return queryset.filter(kind=parsed[0], number=parsed[1])
+    comments = Comment.objects.all()
+    if user is None or not user.sees_all_tickets:
+        comments = comments.filter(is_internal=False)
     if connection.vendor == "postgresql":
-        return queryset.filter(search=SearchQuery(term, search_type="websearch",
-                                                  config="english"))
-    words = term.split()[:8]
+        query = SearchQuery(term, search_type="websearch", config="english")
+        # One id list from two GIN index scans (tickets, then comments), joined back on
+        # the primary key: the search stays as cheap as its matches are few, however many
+        # tickets there are.
+        ids = (Ticket.objects.filter(search=query).order_by().values("pk")
+               .union(comments.filter(search=query).order_by().values("ticket_id")))
+        return queryset.filter(pk__in=ids)
     condition = Q()
-    for word in words:
+    said = Q()
+    for word in term.split()[:8]:
         condition &= Q(title__icontains=word) | Q(description__icontains=word)
-    return queryset.filter(condition)
+        said &= Q(body__icontains=word)
+    return queryset.filter(condition | Q(pk__in=comments.filter(said).values("ticket_id")))
 
 
 def other_tickets_of_requester(ticket: Ticket, limit: int = 10) -> QuerySet[Ticket]:

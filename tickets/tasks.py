@@ -14,12 +14,13 @@ def send_ticket_notification(event: str, ticket_id: int, object_id: int | None =
     # Upgrade shim: 0.1 queued one message per event; since the outbox
     # (tickets.services.outbox) nothing queues this task, but messages queued before an
     # upgrade still arrive. Remove in 0.3, after every 0.1 queue has drained.
-    return notifications.deliver(event, ticket_id, object_id)
+    return notifications.notification_deliver(
+        event=event, ticket_id=ticket_id, object_id=object_id)
 
 
 @shared_task(acks_late=True)
 def send_pending_notifications() -> int:
-    return outbox.send_pending()
+    return outbox.notifications_send_pending()
 
 
 @shared_task(acks_late=True, expires=14 * 60)
@@ -37,6 +38,6 @@ def sla_sweep() -> dict:
 @shared_task(acks_late=True, expires=50, autoretry_for=(SMTPException, ConnectionError),
              retry_backoff=30, max_retries=5)
 def send_escalations() -> int:
-    from tickets.services.sla.notices import send_escalations as send
+    from tickets.services.sla.notices import escalations_send
 
-    return send()
+    return escalations_send()

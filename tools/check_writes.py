@@ -26,6 +26,7 @@ What counts as a write (a call whose receiver is not obviously something other t
 - `super().save()` / `super().delete()` except inside a models module's own `save`/`delete`
   override (which is then judged by the other writes it makes, e.g. writing a parent row);
   `super().save_model()`, `super().delete_model()`, `super().delete_queryset()` in admin.
+- An admin class that keeps Django's own saving or deleting hooks (tools/admin_writes.py).
 
 Not writes: calls on a name imported from outside Tend (`cache`, `default_storage`, `messages`,
 a third-party model such as DRF's `Token`: not a Tend model; `get_user_model()` and
@@ -45,6 +46,11 @@ import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+
+try:
+    from tools import admin_writes
+except ModuleNotFoundError:  # run as a script: tools/ itself is on sys.path
+    import admin_writes
 
 ROOT = Path(__file__).resolve().parent.parent
 MESSAGE = "is an ORM write outside services/ (DESIGN.md: only services write)"
@@ -340,8 +346,7 @@ class FileChecker(ast.NodeVisitor):
                 "needs a reason: `# writes: allowed because <why>`"))
             return
         func = ast.unparse(node.func)
-        if len(func) > 72:
-            func = "…" + func[-71:]
+        func = func if len(func) <= 72 else "…" + func[-71:]
         self.findings.append(Finding(self.path, start, f"{func}()"))
 
 
@@ -373,14 +378,14 @@ def check(root: Path = ROOT, apps: list[str] | None = None
         checker.check(tree)
         findings += checker.findings
         allowances += checker.allowances
+    findings += [Finding(*problem) for problem in admin_writes.check(parsed, tend)]
     return findings, allowances
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=ROOT)
-    args = parser.parse_args(argv)
-    findings, allowances = check(args.root)
+    findings, allowances = check(parser.parse_args(argv).root)
     for allowance in allowances:
         print(f"note: {allowance}")
     for finding in findings:

@@ -4,7 +4,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from itsm.api import calendars as core_api
-from itsm.api.auth import ObtainTokenView
+from itsm.api.auth import MyTokensView, ObtainTokenView
 from maintenance.api import views as maintenance_api
 from monitoring.api import views as monitoring_api
 from reports.api import views as reports_api
@@ -21,5 +21,6 @@ reports_api.register(router)
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("auth/tokens/", MyTokensView.as_view(), name="api-tokens"),
     *router.urls,
 ]

@@ -57,12 +57,15 @@ if env.bool("TEND_DEMO", default=False):
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "itsm.web.errors.DatabaseUnavailableMiddleware",  # 503 + Retry-After, not a 500
     "whitenoise.middleware.WhiteNoiseMiddleware",  # /static/ under gunicorn, no extra server
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "itsm.web.sessions.SessionTimeout",
+    "itsm.web.sessions.NoStoreWhenSignedIn",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
@@ -115,6 +118,10 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
                           "LOCATION": str(VAR_DIR / "cache")}}
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# A session ends TEND_SESSION_MAX_DAYS after sign-in, or after TEND_SESSION_IDLE_MINUTES
+# without a request (0: no idle limit); itsm/web/sessions.py.
+SESSION_COOKIE_AGE = env.int("TEND_SESSION_MAX_DAYS", default=7) * 24 * 3600
+TEND_SESSION_IDLE_MINUTES = env.int("TEND_SESSION_IDLE_MINUTES", default=8 * 60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -134,6 +141,9 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Tend <tend@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# An SMTP conversation ends well inside a lease (TEND_LEASE_SECONDS), so a hung server
+# never lets a second worker take over a send that is still under way.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 
 # Celery: at-least-once delivery; every task is idempotent.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
@@ -191,6 +201,9 @@ SPECTACULAR_SETTINGS = {
         "PatchStateEnum": "maintenance.models.patch.PatchState",
     },
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    # The errors every endpoint can give, JSON bodies, times as strings (itsm/api/schema.py).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "itsm.api.schema.error_responses"],
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -240,5 +253,19 @@ TEND_UPLOAD_EXTENSIONS = env.list(
              "docx", "xlsx", "pptx", "odt", "ods", "zip", "eml"],
 )
 TEND_AUTO_CLOSE_DAYS = env.int("TEND_AUTO_CLOSE_DAYS", default=5)
+# Every claim on background work (an e-mail, an escalation notice) is a lease of this
+# length: a worker killed mid-task leaves work that another takes over once it expires.
+TEND_LEASE_SECONDS = env.int("TEND_LEASE_SECONDS", default=60)
+# The right-hand side of the stable Message-ID each notice carries (default: the domain
+# of DEFAULT_FROM_EMAIL), so a duplicate SMTP send is recognisable as the same message.
+TEND_MAIL_DOMAIN = env.str("TEND_MAIL_DOMAIN", default="")
+# The team a new ticket lands in when neither its category nor its service names one
+# (created on first use if no team has that name), so no ticket sits outside every queue.
+TEND_TRIAGE_TEAM = env.str("TEND_TRIAGE_TEAM", default="Service Desk").strip() or "Service Desk"
 TEND_LOGIN_ATTEMPTS = env.int("TEND_LOGIN_ATTEMPTS", default=5)
 TEND_LOGIN_WINDOW_SECONDS = env.int("TEND_LOGIN_WINDOW_SECONDS", default=900)
+# Password reset requests (each may send a mail) per address typed and per client.
+TEND_PASSWORD_RESET_ATTEMPTS = env.int("TEND_PASSWORD_RESET_ATTEMPTS", default=3)
+TEND_PASSWORD_RESET_WINDOW_SECONDS = env.int("TEND_PASSWORD_RESET_WINDOW_SECONDS", default=3600)
+# /api/schema/ and /api/docs/ need a sign-in unless an admin opts in.
+TEND_API_DOCS_PUBLIC = env.bool("TEND_API_DOCS_PUBLIC", default=False)

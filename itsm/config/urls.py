@@ -3,10 +3,18 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from itsm.api import docs as api_docs
+from itsm.web import errors
 from itsm.web import home as views
 from itsm.web import sign_in as auth
+from itsm.web import tokens as token_views
+
+# JSON {"detail": …} under /api/, the styled pages elsewhere (itsm/web/errors.py).
+handler400 = errors.handler400
+handler403 = errors.handler403
+handler404 = errors.handler404
+handler500 = errors.handler500
 
 admin.site.site_header = "Tend administration"
 admin.site.site_title = "Tend admin"
@@ -19,13 +27,14 @@ account_urls = [
         success_url=reverse_lazy("password_change_done")), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(),
          name="password_change_done"),
-    path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("password/reset/", auth.PasswordResetView.as_view(), name="password_reset"),
     path("password/reset/sent/", auth_views.PasswordResetDoneView.as_view(),
          name="password_reset_done"),
     path("password/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(),
          name="password_reset_confirm"),
     path("password/reset/done/", auth_views.PasswordResetCompleteView.as_view(),
          name="password_reset_complete"),
+    path("tokens/", token_views.my_tokens, name="account_tokens"),
 ]
 
 urlpatterns = [
@@ -33,8 +42,8 @@ urlpatterns = [
     path("accounts/", include(account_urls)),
     path("admin/", admin.site.urls),
     path("api/v1/", include("itsm.config.router")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path("api/schema/", api_docs.SchemaView.as_view(), name="schema"),
+    path("api/docs/", api_docs.docs, name="api-docs"),
     path("", include("monitoring.web.urls")),
     path("", include("maintenance.web.urls")),
     path("reports/", include("reports.web.urls")),

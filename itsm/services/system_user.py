@@ -9,7 +9,8 @@ from itsm.models import User
 USERNAME = "tend"
 
 
-def tend_user() -> User:
+def system_user_get() -> User:
+    """Tend's own account, created the first time it is needed."""
     user, created = User.objects.get_or_create(
         username=USERNAME,
         defaults={"first_name": "Tend", "last_name": "", "is_active": False, "email": ""})

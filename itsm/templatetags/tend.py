@@ -38,3 +38,10 @@ def status_badge(status: str) -> str:
 def priority_badge(priority: int) -> str:
     return {1: "text-bg-danger", 2: "text-bg-warning", 3: "text-bg-info",
             4: "text-bg-light border"}.get(priority, "text-bg-light")
+
+
+@register.filter
+def files_chosen(form) -> bool:
+    """Whether the user sent files with this form. In a template `form.files` is the form's
+    field named "files" (always there), not the files sent: ask here instead."""
+    return bool(getattr(form, "files", None))

@@ -1,42 +1,12 @@
-"""Sign-in with a limit on failed attempts, per account and per address."""
+"""Sign-in and password reset, each with a limit per account and per client address."""
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils.http import url_has_allowed_host_and_scheme
 
-
-def client_ip(request) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a proxy rewrites it.
-    return request.META.get("REMOTE_ADDR", "") if request else ""
-
-
-class LoginLimiter:
-    """Counts failures in the shared cache; refuses once a key reaches the limit."""
-
-    def __init__(self, request, username: str):
-        ip = client_ip(request)
-        self.keys = [f"login-fail:user:{(username or '').lower()[:150]}", f"login-fail:ip:{ip}"]
-
-    def blocked(self) -> bool:
-        limit = settings.TEND_LOGIN_ATTEMPTS
-        # The per-address limit is wider: one office may share an address.
-        return (cache.get(self.keys[0], 0) >= limit
-                or cache.get(self.keys[1], 0) >= limit * 4)
-
-    def failed(self) -> None:
-        window = settings.TEND_LOGIN_WINDOW_SECONDS
-        for key in self.keys:
-            if not cache.add(key, 1, window):
-                try:
-                    cache.incr(key)
-                except ValueError:  # expired between add and incr
-                    cache.add(key, 1, window)
-
-    def succeeded(self) -> None:
-        cache.delete(self.keys[0])
+from itsm.web.limits import LoginLimiter, PasswordResetLimiter
 
 
 class LimitedAuthenticationForm(AuthenticationForm):
@@ -64,6 +34,28 @@ class LoginView(auth_views.LoginView):
     form_class = LimitedAuthenticationForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Sends at most TEND_PASSWORD_RESET_ATTEMPTS mails per address typed and per window.
+
+    Every request counts, whether or not an account has the address, so the "try later"
+    answer says nothing about which addresses exist.
+    """
+
+    template_name = "registration/password_reset_form.html"
+
+    def form_valid(self, form):
+        limiter = PasswordResetLimiter(self.request, form.cleaned_data["email"])
+        if limiter.blocked():
+            minutes = max(1, settings.TEND_PASSWORD_RESET_WINDOW_SECONDS // 60)
+            form.add_error(None, ValidationError(
+                "Too many reset requests. Wait %(minutes)d minutes, then try again; the "
+                "link already sent stays valid.", code="rate_limited",
+                params={"minutes": minutes}))
+            return self.form_invalid(form)
+        limiter.count()
+        return super().form_valid(form)
 
 
 def safe_next(request, fallback: str) -> str:

@@ -6,12 +6,13 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
 
 from itsm.models import Asset, Service, Team, User
 from maintenance import recurrence, selectors, services
 from maintenance.models import MaintenancePlan, MaintenanceWindow, Occurrence
 from maintenance.models.patch import Advisory, AssetPatch, PatchState, Severity
-from maintenance.services.advisories import CVE_RE, IDENTIFIER_RE
+from maintenance.services.advisories import CVE_RE, DUPLICATE, IDENTIFIER_RE
 
 
 class StepSerializer(serializers.Serializer):
@@ -183,7 +184,10 @@ class WindowSerializer(serializers.ModelSerializer):
 
 
 class AdvisorySerializer(serializers.ModelSerializer):
-    identifier = serializers.RegexField(IDENTIFIER_RE, max_length=64)
+    # An explicit field drops the model's unique check: it is restated here (the service
+    # still refuses a duplicate that races past it).
+    identifier = serializers.RegexField(IDENTIFIER_RE, max_length=64, validators=[
+        UniqueValidator(queryset=Advisory.objects.all(), message=DUPLICATE)])
     cve_ids = serializers.ListField(child=serializers.RegexField(CVE_RE), required=False)
 
     class Meta:

@@ -22,13 +22,15 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from itsm.api.permissions import StaffReadAgentWrite
+from itsm.api.schema import SingleObjectSchema
+from itsm.filters import DateTimeFilter
 from itsm.models import Asset
 from maintenance import compliance, recurrence, selectors, services
 from maintenance.api import serializers as s
 from maintenance.models import MaintenancePlan, MaintenanceWindow, Occurrence, PlanStep
 from maintenance.models.patch import Advisory, AssetPatch, PatchState, Severity
 from maintenance.services import patching
-from maintenance.services.inventory import INGEST_PERMISSION, PendingAdvisory, inventory_apply
+from maintenance.services.inventory import PendingAdvisory, inventory_apply
 
 BAD_REQUEST = OpenApiResponse(description="Field → messages, for every field in error.")
 FORBIDDEN = OpenApiResponse(description="You may read this but not change it.")
@@ -38,7 +40,7 @@ class CanIngest(permissions.BasePermission):
     message = "This account may not report inventories (needs maintenance.ingest_inventory)."
 
     def has_permission(self, request, view):
-        return request.user.has_perm(INGEST_PERMISSION)
+        return request.user.has_perm(selectors.INGEST_PERMISSION)
 
 
 class PlanFilter(django_filters.FilterSet):
@@ -142,8 +144,8 @@ def _valid(serializer_class, request) -> dict:
 class OccurrenceFilter(django_filters.FilterSet):
     plan = django_filters.NumberFilter(field_name="plan_id")
     status = django_filters.ChoiceFilter(choices=Occurrence.Status.choices)
-    due_after = django_filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="gte")
-    due_before = django_filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="lt")
+    due_after = DateTimeFilter(field_name="due_at", lookup_expr="gte")
+    due_before = DateTimeFilter(field_name="due_at", lookup_expr="lt")
 
     class Meta:
         model = Occurrence
@@ -190,10 +192,10 @@ class OccurrenceViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class WindowFilter(django_filters.FilterSet):
-    open_at = django_filters.IsoDateTimeFilter(method="filter_open_at",
-                                               help_text="Windows open at this moment.")
-    ends_after = django_filters.IsoDateTimeFilter(field_name="ends_at", lookup_expr="gt")
-    starts_before = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    open_at = DateTimeFilter(method="filter_open_at",
+                             help_text="Windows open at this moment.")
+    ends_after = DateTimeFilter(field_name="ends_at", lookup_expr="gt")
+    starts_before = DateTimeFilter(field_name="starts_at", lookup_expr="lt")
     service = django_filters.NumberFilter(field_name="services")
     asset = django_filters.NumberFilter(field_name="assets")
 
@@ -333,6 +335,7 @@ class ComplianceViewSet(viewsets.GenericViewSet):
     permission_classes = [StaffReadAgentWrite]
     queryset = AssetPatch.objects.none()
     pagination_class = None
+    schema = SingleObjectSchema()  # one set of figures, not a list
 
     @extend_schema(summary="Patch compliance figures", responses=s.ComplianceSerializer)
     def list(self, request):

@@ -141,6 +141,7 @@ class AssetPatch(models.Model):
     class Meta:
         ordering = ["due_on", "id"]
         verbose_name = "asset patch"
+        verbose_name_plural = "asset patches"
         constraints = [models.UniqueConstraint(fields=["asset", "advisory"],
                                                name="asset_patch_once")]
         indexes = [

@@ -19,7 +19,6 @@ from .plans import (  # noqa: F401
     plan_reschedule,
     plan_save,
     plan_set_active,
-    reschedule,
 )
 from .windows import MAX_WINDOW, window_delete, window_errors, window_save  # noqa: F401
 from .work import step_incident_raise, work_step_tick  # noqa: F401

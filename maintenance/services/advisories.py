@@ -17,7 +17,7 @@ from django.utils import timezone
 from itsm.models import User
 from maintenance.models.patch import Advisory, Severity
 from maintenance.services.access import require_agent
-from maintenance.services.patching import refresh_deadlines
+from maintenance.services.patching import patch_deadlines_refresh
 
 IDENTIFIER_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{1,63}$")
 CVE_RE = re.compile(r"^CVE-\d{4}-\d{4,7}$")
@@ -101,7 +101,7 @@ def advisory_update(*, advisory: Advisory, actor: User | None, changes: dict) ->
             setattr(advisory, name, value)
         _save(advisory)
         if (advisory.severity, advisory.released_on) != before:
-            refresh_deadlines(advisory_ids=[advisory.pk])
+            patch_deadlines_refresh(advisory_ids=[advisory.pk])
     return advisory
 
 

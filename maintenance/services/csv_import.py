@@ -28,10 +28,10 @@ from maintenance.models.patch import (
 )
 from maintenance.services.advisories import CVE_RE, IDENTIFIER_RE
 from maintenance.services.patching import (
-    apply_state,
+    patch_apply_state,
+    patch_deadlines_refresh,
     patch_policy_current,
-    refresh_deadlines,
-    state_errors,
+    patch_state_errors,
 )
 
 MAX_ROWS = 100_000
@@ -112,8 +112,8 @@ class _Rows:
             return None
 
 
-def import_csv(kind: str, data: bytes, *, actor: User | None,
-               now: datetime | None = None) -> ImportReport:
+def csv_import_apply(*, kind: str, data: bytes, actor: User | None,
+                     now: datetime | None = None) -> ImportReport:
     """Parse every row, then apply all of them in one transaction, or none if a row is bad."""
     now = now or timezone.now()
     report = ImportReport(kind=kind)
@@ -230,7 +230,7 @@ def _apply_advisories(parsed: list[dict], report: ImportReport, actor, now) -> N
     Advisory.objects.bulk_create(new, batch_size=1000)
     Advisory.objects.bulk_update(changed, fields, batch_size=1000)
     if redate:
-        refresh_deadlines(advisory_ids=redate)
+        patch_deadlines_refresh(advisory_ids=redate)
     report.created, report.updated = len(new), len(changed)
 
 
@@ -295,7 +295,9 @@ def _parse_patches(rows, check: _Rows) -> list[tuple]:
         state = (values.get("state") or "").strip().lower() or PatchState.MISSING
         reason = check.text(values, "reason", 2000) or ""
         until = check.date(values, "deferred_until")
-        for column, messages in state_errors(state, reason, until, today).items():
+        errors = patch_state_errors(state=state, reason=reason, deferred_until=until,
+                                    today=today)
+        for column, messages in errors.items():
             for message in messages:
                 check.error(column, message)
         if len(check.report.errors) == before:
@@ -315,11 +317,13 @@ def _apply_patches(parsed: list[tuple], report: ImportReport, actor, now) -> Non
             deadline = policy.deadline(advisory.severity, advisory.released_on)
             patch = AssetPatch(asset=asset, advisory=advisory, deadline=deadline,
                                detected_at=now, state=PatchState.MISSING)
-            apply_state(patch, state, now=now, reason=reason, deferred_until=until)
+            patch_apply_state(patch=patch, state=state, now=now, reason=reason,
+                              deferred_until=until)
             new.append(patch)
             events.append((patch, "", reason))
         elif (patch.state, patch.reason, patch.deferred_until) != (state, reason, until):
-            old = apply_state(patch, state, now=now, reason=reason, deferred_until=until)
+            old = patch_apply_state(patch=patch, state=state, now=now, reason=reason,
+                                    deferred_until=until)
             changed.append(patch)
             events.append((patch, old, reason))
     AssetPatch.objects.bulk_create(new, batch_size=1000)

@@ -21,7 +21,8 @@ from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 
-from itsm.services.system_user import tend_user
+from itsm import durations
+from itsm.services.system_user import system_user_get
 from maintenance.models import MaintenancePlan, MaintenanceWindow, Occurrence, OccurrenceChange
 from tickets import services as tickets
 from tickets.models import Kind, Source, Ticket
@@ -37,11 +38,11 @@ BATCH = 20
 MISSED_REASON = "Missed: no work item was created in time (Tend was not running)."
 
 
-def generate_due(*, now: datetime | None = None, batch: int = BATCH) -> Counter:
+def occurrences_generate(*, now: datetime | None = None, batch: int = BATCH) -> Counter:
     """Create every work item that is due. Safe to run often and concurrently."""
     now = now or timezone.now()
     counts: Counter = Counter()
-    requester = tend_user()
+    requester = system_user_get()
     seen: set[int] = set()
     while True:
         with transaction.atomic():
@@ -150,10 +151,7 @@ def _describe_work(plan: MaintenancePlan, occurrence: Occurrence, assets, servic
 
 
 def _duration(value: timedelta) -> str:
-    minutes = int(value.total_seconds() // 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes} min" if hours and minutes else (
-        f"{hours} h" if hours else f"{minutes} min")
+    return durations.human(value, days_too=False)
 
 
 def _create_work_item(plan: MaintenancePlan, occurrence: Occurrence, requester,

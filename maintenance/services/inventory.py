@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from itsm.models import Asset, User
+from maintenance import selectors
 from maintenance.models.patch import (
     Advisory,
     AssetPatch,
@@ -19,9 +20,8 @@ from maintenance.models.patch import (
     Software,
 )
 from maintenance.services.access import require_agent
-from maintenance.services.patching import apply_state, patch_policy_current
+from maintenance.services.patching import patch_apply_state, patch_policy_current
 
-INGEST_PERMISSION = "maintenance.ingest_inventory"
 # States an install clears when the scanner no longer lists the advisory as pending.
 CLEARED_BY_REPORT = (PatchState.MISSING, PatchState.SCHEDULED, PatchState.FAILED,
                      PatchState.DEFERRED)
@@ -38,11 +38,6 @@ class PendingAdvisory:
     package: str = ""
     fixed_version: str = ""
     url: str = ""
-
-
-def can_ingest(user: User) -> bool:
-    return bool(user and user.is_authenticated and user.is_active
-                and user.has_perm(INGEST_PERMISSION))
 
 
 def _advisories(pending: list[PendingAdvisory], now) -> dict[str, Advisory]:
@@ -78,7 +73,7 @@ def inventory_apply(*, asset: Asset, actor: User, software: list[dict] | None = 
     """Apply a report. `software` replaces the installed list; `pending` opens patches for
     advisories not yet known on the asset, and (when `complete`) marks patches that are
     no longer pending as installed. None leaves that part untouched."""
-    if not can_ingest(actor):
+    if not selectors.user_can_ingest(actor):
         raise PermissionDenied("This account may not report inventories.")
     now = now or timezone.now()
     summary = {"software": {"added": 0, "updated": 0, "removed": 0},
@@ -129,7 +124,7 @@ def _apply_pending(asset: Asset, pending: list[PendingAdvisory], complete: bool,
             created.append(patch)
             counts["opened"] += 1
         elif patch.state == PatchState.INSTALLED:
-            apply_state(patch, PatchState.MISSING, now=now)
+            patch_apply_state(patch=patch, state=PatchState.MISSING, now=now)
             changed.append(patch)
             events.append((patch, PatchState.INSTALLED, "Reported pending again."))
             counts["reopened"] += 1
@@ -138,7 +133,7 @@ def _apply_pending(asset: Asset, pending: list[PendingAdvisory], complete: bool,
     if complete:
         for advisory_id, patch in patches.items():
             if advisory_id not in pending_ids and patch.state in CLEARED_BY_REPORT:
-                old = apply_state(patch, PatchState.INSTALLED, now=now)
+                old = patch_apply_state(patch=patch, state=PatchState.INSTALLED, now=now)
                 changed.append(patch)
                 events.append((patch, old, "No longer reported pending."))
                 counts["installed"] += 1

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from itsm.models import User
-from itsm.services.system_user import tend_user
+from itsm.services.system_user import system_user_get
 from maintenance.models.patch import (
     OPEN_PATCH_STATES,
     SEVERITY_PRIORITY,
@@ -39,7 +39,9 @@ FOLLOW_UP_LOCK = 0x7E4D_0005  # pg advisory lock key: one follow-up sweep at a t
 MAX_FOLLOW_UPS_PER_RUN = 500
 
 
-def state_errors(state: str, reason: str, deferred_until: date | None, today: date) -> dict:
+def patch_state_errors(*, state: str, reason: str, deferred_until: date | None,
+                       today: date) -> dict:
+    """What is wrong with this state change, by field (empty when it may be made)."""
     errors: dict[str, list[str]] = {}
     if state not in PatchState.values:
         errors["state"] = [f"Unknown state “{state}”."]
@@ -55,8 +57,8 @@ def state_errors(state: str, reason: str, deferred_until: date | None, today: da
     return errors
 
 
-def apply_state(patch: AssetPatch, state: str, *, now: datetime, reason: str = "",
-                deferred_until: date | None = None) -> str:
+def patch_apply_state(*, patch: AssetPatch, state: str, now: datetime, reason: str = "",
+                      deferred_until: date | None = None) -> str:
     """Set the state fields on `patch` (not saved); returns the old state."""
     old = patch.state
     patch.state = state
@@ -80,14 +82,16 @@ def patch_set_state(*, patch: AssetPatch, state: str, actor: User | None, reason
     require_agent(actor)
     reason = (reason or "").strip()
     now = now or timezone.now()
-    errors = state_errors(state, reason, deferred_until, timezone.localdate(now))
+    errors = patch_state_errors(state=state, reason=reason, deferred_until=deferred_until,
+                                today=timezone.localdate(now))
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         patch = AssetPatch.objects.select_for_update().select_related("advisory").get(pk=patch.pk)
         if (patch.state, patch.deferred_until, patch.reason) == (state, deferred_until, reason):
             return patch
-        old = apply_state(patch, state, now=now, reason=reason, deferred_until=deferred_until)
+        old = patch_apply_state(patch=patch, state=state, now=now, reason=reason,
+                                deferred_until=deferred_until)
         patch.save()
         note = reason
         if state == PatchState.DEFERRED:
@@ -97,7 +101,7 @@ def patch_set_state(*, patch: AssetPatch, state: str, actor: User | None, reason
     return patch
 
 
-def refresh_due(patches: QuerySet[AssetPatch], deadline: date) -> None:
+def _refresh_due(patches: QuerySet[AssetPatch], deadline: date) -> None:
     """Give these patches a new deadline and recompute the date that counts, in SQL."""
     patches.update(deadline=deadline)
     patches.filter(state__in=[PatchState.MISSING, PatchState.SCHEDULED,
@@ -121,7 +125,7 @@ def patch_policy_save(*, policy: PatchPolicy, actor: User | None) -> PatchPolicy
     return policy
 
 
-def refresh_deadlines(*, advisory_ids: list[int] | None = None) -> int:
+def patch_deadlines_refresh(*, advisory_ids: list[int] | None = None) -> int:
     """Recompute deadlines after the policy or an advisory's severity or date changed."""
     policy = patch_policy_current()
     advisories = Advisory.objects.all()
@@ -130,7 +134,7 @@ def refresh_deadlines(*, advisory_ids: list[int] | None = None) -> int:
     count = 0
     for advisory in advisories.only("pk", "severity", "released_on"):
         with transaction.atomic():
-            refresh_due(AssetPatch.objects.filter(advisory_id=advisory.pk),
+            _refresh_due(AssetPatch.objects.filter(advisory_id=advisory.pk),
                         policy.deadline(advisory.severity, advisory.released_on))
         count += 1
     return count
@@ -158,7 +162,7 @@ class _Raced(Exception):
     """Another sweep ticketed some of these patches first; undo ours."""
 
 
-def patch_followups(*, now: datetime | None = None) -> Counter:
+def patch_followups_raise(*, now: datetime | None = None) -> Counter:
     """Raise one PAT ticket per asset with overdue patches, or per advisory when it is
     overdue on many assets (policy threshold). Each overdue patch is ticketed once."""
     now = now or timezone.now()
@@ -183,11 +187,11 @@ def patch_followups(*, now: datetime | None = None) -> Counter:
                 for pk, asset_id, _ in items:
                     by_asset[asset_id].append(pk)
         groups += [("asset", pks) for pks in by_asset.values()]
-        requester = tend_user()
+        requester = system_user_get()
         for kind, pks in groups[:MAX_FOLLOW_UPS_PER_RUN]:
             try:
                 with transaction.atomic():
-                    if _raise_follow_up(kind, pks, policy, requester, today):
+                    if _raise_follow_up(kind, pks, policy, requester, now):
                         counts[kind] += 1
             except _Raced:
                 counts["raced"] += 1
@@ -195,7 +199,8 @@ def patch_followups(*, now: datetime | None = None) -> Counter:
 
 
 def _raise_follow_up(kind: str, pks: list[int], policy: PatchPolicy, requester,
-                     today: date) -> Ticket | None:
+                     now: datetime) -> Ticket | None:
+    today = timezone.localdate(now)
     patches = list(AssetPatch.objects.filter(pk__in=pks, follow_up__isnull=True)
                    .select_related("asset__service__owner_team", "advisory")
                    .order_by("due_on", "asset__name"))
@@ -217,7 +222,7 @@ def _raise_follow_up(kind: str, pks: list[int], policy: PatchPolicy, requester,
     ticket = tickets.ticket_create(
         requester=requester, kind=Kind.PATCH, source=Source.MAINTENANCE, title=title,
         description=_describe(kind, patches, today), service=service, asset=asset, team=team,
-        priority=SEVERITY_PRIORITY[worst])
+        priority=SEVERITY_PRIORITY[worst], now=now)
     updated = AssetPatch.objects.filter(pk__in=[p.pk for p in patches],
                                         follow_up__isnull=True).update(follow_up=ticket)
     if updated != len(patches):

@@ -85,7 +85,7 @@ def plan_save(*, plan: MaintenancePlan, actor: User | None, steps: list[dict] | 
         if steps is not None:
             _replace_steps(plan, steps)
         if before is None or any(before[f] != getattr(plan, f) for f in SCHEDULE_FIELDS):
-            reschedule(plan, now)
+            _reschedule(plan, now)
         elif before["lead_time"] != plan.lead_time:
             _apply_lead_time(plan)
     return plan
@@ -104,11 +104,11 @@ def _replace_steps(plan: MaintenancePlan, steps: list[dict]) -> None:
 def plan_reschedule(*, plan: MaintenancePlan, now: datetime | None = None) -> MaintenancePlan:
     """Recompute the plan's next occurrence, e.g. after its rule changed outside plan_save."""
     plan = MaintenancePlan.objects.select_for_update().get(pk=plan.pk)
-    reschedule(plan, now or timezone.now())
+    _reschedule(plan, now or timezone.now())
     return plan
 
 
-def reschedule(plan: MaintenancePlan, now: datetime) -> None:
+def _reschedule(plan: MaintenancePlan, now: datetime) -> None:
     """Point the plan at its next rule moment after now (and after anything on record).
 
     Runs inside the caller's transaction (plan_save, plan_set_active, plan_reschedule).
@@ -143,7 +143,7 @@ def plan_set_active(*, plan: MaintenancePlan, active: bool, actor: User,
         plan.is_active = active
         plan.updated_at = now or timezone.now()
         plan.save(update_fields=["is_active", "updated_at"])
-        reschedule(plan, plan.updated_at)
+        _reschedule(plan, plan.updated_at)
     return plan
 
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from itsm.models import User
-from itsm.services.system_user import tend_user
+from itsm.services.system_user import system_user_get
 from maintenance.models import StepIncident
 from tickets import services as tickets
 from tickets.models import ChecklistItem, Kind, Level, Source, Status
@@ -49,7 +49,7 @@ def step_incident_raise(*, item: ChecklistItem, actor: User,
         ticket = item.ticket
         note = f"\n\nNote on the step: {item.note}" if item.note else ""
         incident = tickets.ticket_create(
-            requester=tend_user(), actor=actor, kind=Kind.INCIDENT,
+            requester=system_user_get(), actor=actor, kind=Kind.INCIDENT,
             source=Source.MAINTENANCE, title=f"Failed: {item.text}"[:200],
             description=(f"Step {item.position} of {ticket.ref} ({ticket.title}) failed."
                          f"{note}"),

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from django import template
 
+from itsm import durations
 from maintenance import selectors
 
 register = template.Library()
@@ -22,12 +23,7 @@ register = template.Library()
 def duration(value: timedelta | None) -> str:
     if not value:
         return "—"
-    minutes = int(value.total_seconds() // 60)
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    parts = [f"{days} d" if days else "", f"{hours} h" if hours else "",
-             f"{minutes} min" if minutes else ""]
-    return " ".join(p for p in parts if p) or "0 min"
+    return durations.human(value)
 
 
 @register.filter

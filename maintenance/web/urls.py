@@ -36,4 +36,5 @@ urlpatterns = [
          name="work_incident"),
     path(f"{desk}work/<str:ref>/resolve/", work.work_resolve, name="work_resolve"),
     path("maintenance/", portal.public_windows, name="public_windows"),
+    path("maintenance/banner/dismiss/", portal.banner_dismiss, name="banner_dismiss"),
 ]

@@ -4,10 +4,11 @@ Reading: support staff and managers. Writing: DSEs and admins, through monitorin
 (their ValidationError becomes a 400 with field messages via itsm.api.errors).
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
+from django import forms
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -20,6 +21,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from itsm.api.permissions import StaffReadAgentWrite
+from itsm.filters import IdField, SearchField, parse_moment
 from monitoring import selectors, services
 from monitoring.models import Check, CheckResult, CheckStateChange, Kind, State
 from monitoring.services import CONFIG_FIELDS
@@ -112,15 +114,27 @@ class AvailabilitySerializer(serializers.Serializer):
 
 
 def _moment(value: str, name: str) -> datetime:
-    moment = parse_datetime(value)
-    if moment is None:
-        day = parse_date(value)
-        if day is None:
-            raise exceptions.ValidationError({name: ["Use an ISO 8601 date or date-time."]})
-        moment = datetime(day.year, day.month, day.day, tzinfo=UTC)
-    if timezone.is_naive(moment):
-        moment = moment.replace(tzinfo=UTC)
-    return moment
+    try:
+        return parse_moment(value)
+    except DjangoValidationError as error:
+        raise exceptions.ValidationError({name: error.messages}) from None
+
+
+class CheckQuery(forms.Form):
+    """The list's query parameters, checked like the board's filter form (400, not ignored)."""
+
+    q = SearchField()
+    state = forms.ChoiceField(required=False, choices=State.choices)
+    kind = forms.ChoiceField(required=False, choices=Kind.choices)
+    team = IdField(required=False)
+    service = IdField(required=False)
+
+
+def _check_query(params) -> dict:
+    query = CheckQuery(params)
+    if not query.is_valid():
+        raise exceptions.ValidationError(query.errors)
+    return query.cleaned_data
 
 
 def date_range(request, default: timedelta) -> tuple[datetime, datetime]:
@@ -139,7 +153,8 @@ def date_range(request, default: timedelta) -> tuple[datetime, datetime]:
     list=extend_schema(summary="List checks", parameters=[
         OpenApiParameter("state", str, enum=State.values),
         OpenApiParameter("kind", str, enum=Kind.values),
-        OpenApiParameter("service", int), OpenApiParameter("team", int),
+        OpenApiParameter("service", {"type": "integer", "minimum": 1}),
+        OpenApiParameter("team", {"type": "integer", "minimum": 1}),
         OpenApiParameter("q", str, description="Words in the name or target.")]),
     retrieve=extend_schema(summary="One check"),
     create=extend_schema(summary="Create a check (support engineers)",
@@ -156,13 +171,13 @@ class CheckViewSet(viewsets.ModelViewSet):
     filterset_fields = []
 
     def get_queryset(self):
-        params = self.request.query_params
+        if self.action != "list":
+            return selectors.board_checks()
+        chosen = _check_query(self.request.query_params)
         return selectors.board_checks(
-            q=params.get("q", ""),
-            states=[params["state"]] if params.get("state") in State.values else (),
-            kinds=[params["kind"]] if params.get("kind") in Kind.values else (),
-            team=int(params["team"]) if params.get("team", "").isdigit() else None,
-            service=int(params["service"]) if params.get("service", "").isdigit() else None)
+            q=chosen["q"], states=[chosen["state"]] if chosen["state"] else (),
+            kinds=[chosen["kind"]] if chosen["kind"] else (), team=chosen["team"],
+            service=chosen["service"])
 
     def perform_create(self, serializer):
         serializer.instance = services.check_create(actor=self.request.user,
@@ -237,8 +252,8 @@ class AvailabilityViewSet(viewsets.ViewSet):
     def list(self, request):
         start, end = date_range(request, timedelta(days=30))
         try:
-            checks = [int(v) for v in request.query_params.getlist("check")]
-            service_ids = [int(v) for v in request.query_params.getlist("service")]
+            checks = [int(v) for v in request.query_params.getlist("check") if v != ""]
+            service_ids = [int(v) for v in request.query_params.getlist("service") if v != ""]
         except ValueError as exc:
             raise exceptions.ValidationError({"check": ["Ids are whole numbers."]}) from exc
         if bool(checks) == bool(service_ids):

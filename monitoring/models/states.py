@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 from django.db import models
 
+from itsm import durations
 from monitoring import conf
 
 
@@ -62,14 +63,7 @@ class Step:
 
 
 def _duration(seconds: float) -> str:
-    seconds = int(seconds)
-    if seconds < 120:
-        return f"{seconds} s"
-    if seconds < 7200:
-        return f"{seconds // 60} min"
-    if seconds < 2 * 86400:
-        return f"{seconds // 3600} h {seconds % 3600 // 60} min"
-    return f"{seconds // 86400} days"
+    return durations.short(seconds)  # half up: a 20 s outage reads "20 s", not "19 s"
 
 
 class StateMachineMixin:

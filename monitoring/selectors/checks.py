@@ -17,7 +17,7 @@ from monitoring import chart_data
 from monitoring.models import Check, CheckRollup, Kind, State
 from monitoring.selectors import availability
 from monitoring.selectors.availability import Availability, check_availability, service_availability
-from monitoring.services.rollups import hour_of
+from monitoring.slots import hour_of
 from tickets.models import OPEN_STATUSES, Source, Ticket
 
 __all__ = ["Availability", "check_availability", "service_availability"]

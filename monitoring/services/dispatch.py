@@ -1,24 +1,24 @@
 """The engine: claim due checks, run them, record results and state changes exactly once.
 
-1. `claim_due` (the beat task, every few seconds) takes active checks due within the
+1. `checks_claim_due` (the beat task, every few seconds) takes active checks due within the
    look-ahead, moves each `next_run_at` one interval on from its planned slot, commits,
    and hands the (check, slot) pairs to `run_checks` tasks. Postgres claims with
    SELECT … FOR UPDATE SKIP LOCKED, so two dispatchers never take the same row and
    never wait for each other; SQLite, which has neither, claims each row with a guarded
    UPDATE … WHERE next_run_at = <what we read>.
-2. `run_claims` runs the batch with asyncio, each check at its planned moment.
-3. `process` records the results. (check, slot) is unique, and a result is applied to
+2. `checks_run_claimed` runs the batch with asyncio, each check at its planned moment.
+3. `check_results_process` records the results. (check, slot) is unique, and a result is applied to
    the check's state only if its slot is newer than the check's `last_planned_at`, in
    the same transaction: a redelivered batch (acks_late, a worker killed mid-batch)
    inserts nothing twice and changes no state twice.
-4. `incidents.reconcile` then opens or resolves incidents for checks whose state calls
+4. `incidents.incident_reconcile` then opens or resolves incidents for checks whose state calls
    for it, idempotently.
 """
 
 import asyncio
 import dataclasses
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import connection, transaction
 from django.db.models import F
@@ -29,7 +29,7 @@ from monitoring.models import Check, CheckIncident, CheckResult, CheckStateChang
 from monitoring.services import incidents
 from monitoring.services.rollups import Accumulator
 
-# The fields `process` writes on a check; everything else belongs to the editor.
+# The fields `check_results_process` writes on a check; everything else belongs to the editor.
 STATE_FIELDS = [
     "state", "state_since", "consecutive_failures", "consecutive_successes",
     "failing_since", "recovering_since", "flapping", "recent_changes", "last_planned_at",
@@ -39,8 +39,8 @@ STATE_FIELDS = [
 PROCESS_CHUNK = 500
 
 
-def claim_due(*, now=None, lookahead: int | None = None, limit: int = 20_000
-              ) -> list[tuple[int, object]]:
+def checks_claim_due(*, now: datetime | None = None, lookahead: int | None = None,
+                     limit: int = 20_000) -> list[tuple[int, datetime]]:
     """Claim checks due by now + lookahead; returns [(check id, planned slot)]."""
     now = now or timezone.now()
     horizon = now + timedelta(seconds=conf.dispatch_lookahead() if lookahead is None
@@ -85,14 +85,8 @@ def _move_all(moves: list[tuple]) -> None:
                        f"FROM (VALUES {values}) AS v(id, next) WHERE c.id = v.id", params)
 
 
-def batches(claims: list, size: int = conf.BATCH_SIZE) -> list[list]:
-    """Split claims into JSON-friendly batches for `run_checks` tasks."""
-    ordered = sorted(claims, key=lambda c: c[1])
-    return [[[pk, planned.isoformat()] for pk, planned in ordered[i:i + size]]
-            for i in range(0, len(ordered), size)]
-
-
-def run_claims(claims: list[tuple[int, object]], *, now=None) -> dict:
+def checks_run_claimed(*, claims: list[tuple[int, datetime]],
+                       now: datetime | None = None) -> dict:
     """Run a batch of claimed (check id, slot) pairs and record what they found.
 
     The probes run against the real clock (each at its slot); `now` is the moment the
@@ -104,7 +98,7 @@ def run_claims(claims: list[tuple[int, object]], *, now=None) -> dict:
     heartbeat_jobs = [(pk, planned) for pk, planned in claims
                       if pk in checks and checks[pk].kind == Kind.HEARTBEAT]
     results = asyncio.run(_run(probe_jobs, heartbeat_jobs))
-    return process(results, now=now)
+    return check_results_process(results=results, now=now)
 
 
 async def _run(probe_jobs, heartbeat_jobs):
@@ -121,7 +115,8 @@ async def _run(probe_jobs, heartbeat_jobs):
     return results
 
 
-def process(results: list[probes.ProbeResult], *, now=None) -> dict:
+def check_results_process(*, results: list[probes.ProbeResult],
+                          now: datetime | None = None) -> dict:
     """Record results and their state changes, then reconcile incidents; one transaction
     per chunk of PROCESS_CHUNK results (and one per reconciled check)."""
     report = {"results": 0, "skipped": 0, "changes": 0, "incidents": []}
@@ -130,7 +125,7 @@ def process(results: list[probes.ProbeResult], *, now=None) -> dict:
         chunk_now = now or timezone.now()
         follow_up = _process_chunk(ordered[i:i + PROCESS_CHUNK], chunk_now, report)
         for check_id in follow_up:
-            outcome = incidents.reconcile(check_id, now=now)
+            outcome = incidents.incident_reconcile(check_id=check_id, now=now)
             if outcome != "nothing":
                 report["incidents"].append((check_id, outcome))
     return report
@@ -178,7 +173,8 @@ def _process_chunk(chunk, now, report) -> list[int]:
             if r.outcome == Outcome.DOWN and check.open_incident_id:
                 failing_incidents.append(check.open_incident_id)
             saved[check.pk] = check
-            if incidents.needs_reconcile(check, step.flap_started or step.flap_ended, now=now):
+            if incidents.incident_reconcile_needed(
+                    check=check, flap_changed=step.flap_started or step.flap_ended, now=now):
                 follow_up.append(check.pk)
         _store_late(late, rows, rollup, report)
         CheckResult.objects.bulk_create(rows, ignore_conflicts=True)

@@ -1,7 +1,7 @@
 """The loop with tickets: a check's state decides its incident, through tickets.services.
 
-`reconcile` compares what the check's state calls for with what exists and closes the
-gap: down with no incident -> open (or reopen) one; up again with one -> a timeline
+`incident_reconcile` compares what the check's state calls for with what exists and closes
+the gap: down with no incident -> open (or reopen) one; up again with one -> a timeline
 entry with the downtime, and resolve it. It runs after every batch for the checks that
 may need it, under the check's row lock, so it is idempotent: a redelivered batch, two
 workers, or a worker restarted while targets are down find the incident already there
@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from itsm.services.system_user import tend_user
+from itsm.services.system_user import system_user_get
 from maintenance import selectors as maintenance_selectors
 from monitoring import conf
 from monitoring.models import Check, CheckIncident, CheckResult, IncidentMode, State
@@ -30,9 +30,9 @@ log = logging.getLogger(__name__)
 UP_STATES = (State.UP, State.DEGRADED)
 
 
-def needs_reconcile(check: Check, flap_changed: bool = False, *,
-                    now: datetime | None = None) -> bool:
-    """Cheap test on the in-memory check: could `reconcile` have anything to do?"""
+def incident_reconcile_needed(*, check: Check, flap_changed: bool = False,
+                              now: datetime | None = None) -> bool:
+    """Cheap test on the in-memory check: could `incident_reconcile` have anything to do?"""
     if check.paused:
         return False
     if flap_changed or (check.flapping and check.open_incident_id is None):
@@ -58,7 +58,7 @@ def _renewal_due(check: Check, now: datetime) -> str | None:
     return None
 
 
-def reconcile(check_id: int, *, now: datetime | None = None) -> str:
+def incident_reconcile(*, check_id: int, now: datetime | None = None) -> str:
     """Bring the check's incident in line with its state. Returns what it did."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -92,7 +92,7 @@ def _ticket_fields(check: Check) -> dict:
         asset = None  # the asset moved to another service since the check was saved
     return {"service": service, "asset": asset, "team": check.team,
             "priority": check.priority, "source": Source.MONITORING,
-            "requester": tend_user()}
+            "requester": system_user_get()}
 
 
 def _check_url(check: Check) -> str:
@@ -104,7 +104,7 @@ def _md(text: str) -> str:
     return (text or "").replace("|", "\\|").replace("`", "'").replace("\n", " ")
 
 
-def describe_failure(check: Check) -> str:
+def _describe_failure(check: Check) -> str:
     recent = list(CheckResult.objects.filter(owner=check).order_by("-planned_at")[:5])
     lines = [
         f"**{_md(check.name)}** ({check.get_kind_display()}) has been failing since "
@@ -153,7 +153,7 @@ def _open(check: Check, *, flapping: bool, now: datetime) -> str:
         link, action = previous, f"reopened {previous.ticket.ref}"
     else:
         ticket = ticket_services.ticket_create(
-            title=_title(check, flapping), description=describe_failure(check),
+            title=_title(check, flapping), description=_describe_failure(check),
             kind=Kind.INCIDENT, **_ticket_fields(check))
         link = CheckIncident.objects.create(owner=check, ticket=ticket,
                                             down_since=check.failing_since or check.state_since,

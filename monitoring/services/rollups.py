@@ -9,19 +9,16 @@ never half-counted. Running it twice is harmless (SET, not add).
 """
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from monitoring import conf
 from monitoring.models import Check, CheckResult, CheckRollup, Outcome
+from monitoring.slots import hour_of
 
 HOUR = timedelta(hours=1)
-
-
-def hour_of(moment):
-    return moment.replace(minute=0, second=0, microsecond=0)
 
 
 def _db(moment):
@@ -107,7 +104,8 @@ def _recompute(check_ids: list[int], start, end) -> int:
         return cursor.rowcount
 
 
-def rollup_and_prune(*, now=None, chunk: int = 500, max_seconds: float | None = None) -> dict:
+def check_results_roll_up_and_prune(*, now: datetime | None = None, chunk: int = 500,
+                                    max_seconds: float | None = None) -> dict:
     """Roll up and delete raw results older than the retention period, chunk by chunk.
 
     Only whole hours before the cutoff are touched, so an hour is never split between

@@ -2,4 +2,4 @@
 sending the weekly summaries."""
 
 from .subscriptions import weekly_subscription_set  # noqa: F401
-from .weekly import send_weekly_summaries  # noqa: F401
+from .weekly import weekly_summaries_send  # noqa: F401

@@ -1,7 +1,8 @@
 """The weekly summary e-mail: last week's headline figures against the week before, to
-every manager who turned it on. Idempotent per (user, week) through send_once."""
+every manager who turned it on. Idempotent per (user, week) through
+notification_send_once."""
 
-from datetime import date, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import Permission
@@ -11,19 +12,13 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from itsm.models import User
-from itsm.services.notifications import send_once
+from itsm.services.notifications import notification_send_once
 from reports import formatting
 from reports.dashboard import headlines
-from reports.params import Filters, Period
+from reports.params import Filters, Period, last_week
 
 
-def last_week(today: date) -> Period:
-    """Monday to Sunday of the week before the one `today` is in."""
-    monday = today - timedelta(days=today.weekday())
-    return Period(monday - timedelta(days=7), monday - timedelta(days=1))
-
-
-def recipients():
+def _recipients():
     """Active subscribers who may see reports and have an address."""
     perm = Permission.objects.filter(content_type__app_label="tickets", codename="view_reports")
     return (User.objects.filter(report_subscription__weekly=True, is_active=True)
@@ -50,18 +45,19 @@ def _context(period: Period) -> dict:
             "settings_url": f"{base}{reverse('reports:dashboard')}"}
 
 
-def send_weekly_summaries(today: date | None = None) -> int:
+def weekly_summaries_send(*, now: datetime | None = None) -> int:
     """Send last week's summary to each subscriber once. Returns how many went out now."""
-    today = today or timezone.localdate()
-    period = last_week(today)
-    people = list(recipients())
+    now = now or timezone.now()
+    period = last_week(timezone.localdate(now))
+    people = list(_recipients())
     if not people:
         return 0
     context = _context(period)  # the same figures for everyone: computed once
     sent = 0
     for user in people:
-        sent += send_once(key=f"reports-weekly:{user.pk}:{period.first_day.isoformat()}",
-                          to=[user.email], template="reports_weekly",
-                          subject=f"Tend weekly summary: {period.label}",
-                          context={**context, "user": user})
+        sent += notification_send_once(
+            key=f"reports-weekly:{user.pk}:{period.first_day.isoformat()}",
+            to=[user.email], template="reports_weekly",
+            subject=f"Tend weekly summary: {period.label}",
+            context={**context, "user": user}, now=now)
     return sent

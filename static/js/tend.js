@@ -45,4 +45,23 @@
       box.replaceChildren(alert);
     }
   });
+  // A table that scrolls sideways (a phone, a wide report) must be reachable by keyboard to
+  // scroll it (WCAG 2.1.1): it becomes a focusable region named after its caption.
+  function scrollRegions() {
+    document.querySelectorAll(".table-responsive").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        const caption = box.querySelector("caption");
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", caption ? caption.textContent.trim() : "Table");
+      } else if (box.getAttribute("role") === "region") {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", scrollRegions);
+  document.addEventListener("htmx:afterSettle", scrollRegions);
+  window.addEventListener("resize", scrollRegions);
 })();

@@ -170,3 +170,15 @@ def test_demo_logins_says_how_to_seed_when_nobody_is_there(db):
     out = StringIO()
     call_command("demo_logins", stdout=out)
     assert "seed_demo" in out.getvalue()
+
+
+def test_demo_titles_are_plain_text_like_every_title():
+    # Titles are single-line plain text everywhere (lists, mail subjects): Markdown in a
+    # demo title would show as raw backticks and stars.
+    import re
+
+    from demo.stories import STORIES
+
+    marked = [title for story in STORIES for title in story.titles
+              if re.search(r"[`*_]|\n", title)]
+    assert marked == []

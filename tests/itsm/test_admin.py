@@ -1,12 +1,15 @@
-"""Calendar admin: saves and deletes go through itsm.services.calendars, so an edited
-calendar keeps its untouched rows, gets a new version, and the history says what changed."""
+"""The core's admin pages save and delete through itsm.services: calendars keep their
+untouched rows, get a new version, and the history says what changed; users (with a
+password and roles), teams, services and assets are added, changed and deleted as before;
+the notification log is read-only."""
 
 from datetime import time
 
-from django.contrib.admin.models import LogEntry
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from itsm.models import BusinessCalendar
+from itsm.models import Asset, BusinessCalendar, NotificationLog, Service, Team, User
 
 
 def _office():
@@ -86,3 +89,105 @@ def test_deleting_calendars_in_the_admin_one_or_several_at_once(client_for, ada)
                            {"action": "delete_selected", "_selected_action": pks, "post": "yes"})
     assert response.status_code == 302
     assert not BusinessCalendar.objects.filter(pk__in=pks).exists()
+
+
+def _history(obj):
+    return LogEntry.objects.filter(object_id=str(obj.pk)).latest("action_time")
+
+
+def test_adding_a_user_with_a_password_then_giving_them_a_role(client_for, ada):
+    client = client_for(ada)
+    response = client.post(reverse("admin:itsm_user_add"), {
+        "username": "erin", "usable_password": "true", "password1": "Corr3ct-horse-battery",
+        "password2": "Corr3ct-horse-battery"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    erin = User.objects.get(username="erin")
+    assert erin.check_password("Corr3ct-horse-battery")
+    assert _history(erin).action_flag == ADDITION
+    dse = Group.objects.get(name="DSE")
+    response = client.post(reverse("admin:itsm_user_change", args=[erin.pk]), {
+        "username": "erin", "first_name": "Erin", "last_name": "", "email": "erin@example.com",
+        "is_active": "on", "groups": [dse.pk], "date_joined_0": "2026-01-05",
+        "date_joined_1": "09:00:00", "job_title": "Support engineer", "phone": ""})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    erin = User.objects.get(pk=erin.pk)
+    assert list(erin.groups.all()) == [dse] and erin.job_title == "Support engineer"
+    assert erin.check_password("Corr3ct-horse-battery")
+    assert "Changed" in _history(erin).get_change_message()
+
+
+def test_a_mismatched_password_adds_nobody(client_for, ada):
+    response = client_for(ada).post(reverse("admin:itsm_user_add"), {
+        "username": "erin", "usable_password": "true", "password1": "Corr3ct-horse-battery",
+        "password2": "something-else"})
+    assert response.status_code == 200
+    assert not User.objects.filter(username="erin").exists()
+
+
+def test_changing_a_users_password_in_the_admin(client_for, ada, alice):
+    response = client_for(ada).post(
+        reverse("admin:auth_user_password_change", args=[alice.pk]),
+        {"usable_password": "true", "password1": "N3w-and-long-enough",
+         "password2": "N3w-and-long-enough"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert User.objects.get(pk=alice.pk).check_password("N3w-and-long-enough")
+    assert _history(alice).get_change_message() == "Changed password."
+
+
+def test_deleting_a_user(client_for, ada, bob):
+    response = client_for(ada).post(reverse("admin:itsm_user_delete", args=[bob.pk]),
+                                    {"post": "yes"})
+    assert response.status_code == 302
+    assert not User.objects.filter(username="bob").exists()
+
+
+def test_a_team_is_added_with_members_changed_and_deleted(client_for, ada, dee, dan):
+    client = client_for(ada)
+    response = client.post(reverse("admin:itsm_team_add"), {
+        "name": "Network", "email": "", "lead": dee.pk, "members": [dee.pk, dan.pk]})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    team = Team.objects.get(name="Network")
+    assert set(team.members.all()) == {dee, dan}
+    response = client.post(reverse("admin:itsm_team_change", args=[team.pk]), {
+        "name": "Network", "email": "net@example.com", "lead": dee.pk, "members": [dan.pk]})
+    assert response.status_code == 302
+    assert list(team.members.all()) == [dan] and _history(team).action_flag == CHANGE
+    response = client.post(reverse("admin:itsm_team_delete", args=[team.pk]), {"post": "yes"})
+    assert response.status_code == 302 and not Team.objects.filter(name="Network").exists()
+
+
+def test_services_and_assets_are_added_changed_and_deleted(client_for, ada, team):
+    client = client_for(ada)
+    response = client.post(reverse("admin:itsm_service_add"), {
+        "name": "VPN", "description": "", "owner_team": team.pk, "is_active": "on"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    vpn = Service.objects.get(name="VPN")
+    asset = {"name": "vpn-gw-1", "kind": "network", "service": vpn.pk, "hostname": "",
+             "ip_address": "10.0.0.5", "location": "", "notes": "", "is_active": "on"}
+    response = client.post(reverse("admin:itsm_asset_add"), asset)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    gateway = Asset.objects.get(name="vpn-gw-1")
+    response = client.post(reverse("admin:itsm_asset_change", args=[gateway.pk]),
+                           {**asset, "ip_address": "not an address"})
+    assert response.status_code == 200 and "Enter a valid IPv4 or IPv6 address" in (
+        response.content.decode())
+    response = client.post(reverse("admin:itsm_asset_change", args=[gateway.pk]),
+                           {**asset, "location": "DC1"})
+    assert response.status_code == 302 and Asset.objects.get(pk=gateway.pk).location == "DC1"
+    response = client.post(reverse("admin:itsm_asset_changelist"), {
+        "action": "delete_selected", "_selected_action": [gateway.pk], "post": "yes"})
+    assert response.status_code == 302
+    response = client.post(reverse("admin:itsm_service_delete", args=[vpn.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not Asset.objects.exists() and not Service.objects.filter(name="VPN").exists()
+
+
+def test_the_notification_log_is_read_only(client_for, ada):
+    entry = NotificationLog.objects.create(key="reply:1", recipients="a@example.com",
+                                           subject="Re: printer")
+    client = client_for(ada)
+    page = client.get(reverse("admin:itsm_notificationlog_change", args=[entry.pk]))
+    assert page.status_code == 200 and "Re: printer" in page.content.decode()
+    assert client.post(reverse("admin:itsm_notificationlog_delete", args=[entry.pk]),
+                       {"post": "yes"}).status_code == 403
+    assert NotificationLog.objects.filter(pk=entry.pk).exists()

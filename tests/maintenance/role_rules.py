@@ -25,6 +25,8 @@ def maintenance_rules(Rule, who, LOGIN, OK) -> dict:  # noqa: N803 - the matrix'
     rules = {
         "maintenance:home": Rule(get=who(302, 302, 302, 302, 302)),
         "maintenance:public_windows": Rule(get=who(LOGIN, 200, 200, 200, 200)),
+        "maintenance:banner_dismiss": Rule(get=who(LOGIN, 405, 405, 405, 405),
+                                           post=who(LOGIN, 302, 302, 302, 302)),
         "maintenance:plan_preview": Rule(get=staff_page, post=staff_page),
         "maintenance:plan_step_row": Rule(get=staff_page),
         "api-maintenance-plan-list": Rule(get=api_read, post=api_write, api=True),
@@ -72,7 +74,7 @@ def maintenance_world(*, dee, team, ticket) -> dict[str, int]:
                              starts_on=now.date(), at_time=now.time(), time_zone="UTC",
                              lead_time=timedelta(days=2), team=team),
         actor=dee, steps=[{"text": "Look"}], assets=[asset], services=[])
-    generation.generate_due(now=now)
+    generation.occurrences_generate(now=now)
     occurrence = plan.occurrences.first()
     window = MaintenanceWindow.objects.create(reason="Role matrix", starts_at=now,
                                               ends_at=now + timedelta(hours=1))

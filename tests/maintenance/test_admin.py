@@ -139,3 +139,17 @@ def test_advisories_in_the_admin_keep_the_rules_and_move_deadlines(client_for, a
     assert _advisory_post(c, change, severity="critical").status_code == 302
     patch.refresh_from_db()
     assert patch.deadline == date(2026, 1, 1) + timedelta(days=7)
+
+
+def test_every_tend_model_has_an_english_plural_in_the_admin():
+    # Django's default plural adds an "s": "asset patchs", "policys". Every model of every
+    # Tend app must read right.
+    import re
+
+    from django.apps import apps
+
+    tend = {"itsm", "tickets", "maintenance", "monitoring", "reports", "demo"}
+    wrong = [f"{model._meta.label}: {model._meta.verbose_name_plural}"
+             for model in apps.get_models() if model._meta.app_label in tend
+             and re.search(r"(ch|sh|ss|x|[^aeiou]y)s$", str(model._meta.verbose_name_plural))]
+    assert wrong == []

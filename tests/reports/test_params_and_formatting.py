@@ -66,7 +66,9 @@ def test_display(value, kind, shown):
 
 
 def test_csv_values_stay_numbers_and_text_cannot_become_a_formula():
-    assert formatting.csv_value(5400, t.SECONDS) == 1.5  # hours
+    assert formatting.csv_value(5400, t.SECONDS) == 5400  # whole seconds
+    assert formatting.csv_value(20.5, t.SECONDS) == 21  # half up; never 0.00 hours
+    assert formatting.csv_value(35.4, t.BUSINESS) == 35
     assert formatting.csv_value(-3.5, t.PERCENT) == -3.5  # a number, not text
     assert formatting.csv_value("-1+2", t.TEXT) == "'-1+2"
     assert formatting.csv_value("=1+2", t.TEXT) == "'=1+2"

@@ -4,6 +4,7 @@ import secrets
 from pathlib import PurePath
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +18,9 @@ class Comment(models.Model):
     body = models.TextField(help_text="Markdown")
     is_internal = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
+    # Filled by a Postgres trigger (migration 0016) for desk search; NULL on SQLite, which
+    # searches with LIKE.
+    search = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]

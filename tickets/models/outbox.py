@@ -4,7 +4,8 @@ from django.db import models
 
 
 class PendingNotification(models.Model):
-    """One e-mail event (see tickets.services.notifications.deliver); deleted once handled.
+    """One e-mail event (see tickets.services.notifications.notification_deliver); deleted
+    once handled.
 
     Written with the change that caused it, so a notification exists exactly when the
     change committed, even if the process dies right after the commit.

@@ -192,6 +192,10 @@ class Ticket(models.Model):
             # The desk's "unassigned in my teams" queue and assignee=none, newest first.
             models.Index(fields=["-updated_at"], name="ticket_open_unassigned",
                          condition=Q(assignee__isnull=True, status__in=OPEN_STATUSES)),
+            # Its count badge and queue per team: "unassigned in my teams" reads only the
+            # rows of the user's teams, however many other teams' tickets wait.
+            models.Index(fields=["team", "-updated_at"], name="ticket_open_unassigned_team",
+                         condition=Q(assignee__isnull=True, status__in=OPEN_STATUSES)),
             # Follow-ups of a work item (few tickets have a parent: a small partial index).
             models.Index(fields=["parent"], name="ticket_parent",
                          condition=Q(parent__isnull=False)),

@@ -15,10 +15,9 @@ from django.db.models import F
 
 from itsm.models import User
 from itsm.services.access import require_agent
-from tickets import uploads
+from tickets import sla, uploads
 from tickets.models import Attachment, Comment, Ticket, TicketEvent
 from tickets.services import outbox
-from tickets.services.sla import clock as sla
 
 Action = TicketEvent.Action
 
@@ -47,7 +46,7 @@ def notifications_muted():
 
 def notify(event: str, ticket_id: int, object_id: int | None = None) -> None:
     if not _muted.get():
-        outbox.queue(event, ticket_id, object_id)
+        outbox.notification_queue(event=event, ticket_id=ticket_id, object_id=object_id)
 
 
 def label(value) -> str:

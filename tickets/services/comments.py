@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from itsm.models import User
-from tickets import uploads
+from tickets import sla, uploads
 from tickets.models import Comment, Status, Ticket, TicketEvent
 from tickets.services.changes import (
     Action,
@@ -18,7 +18,6 @@ from tickets.services.changes import (
     touch,
     with_files,
 )
-from tickets.services.sla import clock as sla
 from tickets.services.ticket import ticket_transition
 
 

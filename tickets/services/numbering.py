@@ -23,7 +23,8 @@ def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def next_number(kind: str) -> int:
+def ticket_number_next(*, kind: str) -> int:
+    """The next number of `kind`, taken now (it is never handed out again)."""
     sequence = _sequence(kind)
     with connection.cursor() as cursor:
         if _postgres():
@@ -34,19 +35,19 @@ def next_number(kind: str) -> int:
         row = cursor.fetchone()
     if row is None:  # SQLite, a kind without its counter row yet
         TicketCounter.objects.get_or_create(kind=kind)
-        return next_number(kind)
+        return ticket_number_next(kind=kind)
     return row[0]
 
 
-def for_insert(kind: str):
+def ticket_number_for_insert(*, kind: str):
     """A number for a ticket about to be inserted: on PostgreSQL an expression the INSERT
     evaluates (and returns, see TicketNumberField), elsewhere the number itself."""
     if _postgres():
         return Func(Value(_sequence(kind)), function="nextval", output_field=BigIntegerField())
-    return next_number(kind)
+    return ticket_number_next(kind=kind)
 
 
-def reserve(kind: str, count: int) -> list[int]:
+def ticket_numbers_reserve(*, kind: str, count: int) -> list[int]:
     """`count` fresh numbers, increasing (bulk inserts)."""
     if count <= 0:
         return []
@@ -63,7 +64,7 @@ def reserve(kind: str, count: int) -> list[int]:
     return list(range(last - count + 1, last + 1))
 
 
-def ensure() -> None:
+def ticket_numbers_ensure() -> None:
     """Every kind can be numbered, never below the highest number in use.
 
     For rows written outside the services (imports, scale data) and new kinds.

@@ -8,12 +8,14 @@ TicketConflict. Nothing is half-written: rows and stored files go together or no
 from collections.abc import Sequence
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from itsm.models import Asset, Service, Team, User
-from tickets import rules, uploads
+from itsm.performance.config_cache import config
+from tickets import rules, sla, uploads
 from tickets.models import (
     Category,
     ChecklistItem,
@@ -38,7 +40,6 @@ from tickets.services.changes import (
     touch,
     with_files,
 )
-from tickets.services.sla import clock as sla
 
 
 def _validate_assignee(assignee: User | None, team: Team | None) -> None:
@@ -48,6 +49,24 @@ def _validate_assignee(assignee: User | None, team: Team | None) -> None:
         raise ValidationError({"assignee": f"{assignee} is not a support engineer."})
     if team is not None and not team.members.filter(pk=assignee.pk).exists():
         raise ValidationError({"assignee": f"{assignee} is not a member of {team}."})
+
+
+@config("itsm.Team")
+def _teams_by_name() -> dict[str, Team]:
+    # Read-only, shared by the process (itsm.performance.config_cache): a handful of rows.
+    return {team.name: team for team in Team.objects.only("name", "email")}
+
+
+def _fallback_team(assignee: User | None) -> Team:
+    """The triage team (settings.TEND_TRIAGE_TEAM), created on first use: every ticket
+    lands in some team's queue, even one filed as "Not sure" with no service."""
+    triage = _teams_by_name().get(settings.TEND_TRIAGE_TEAM)
+    if triage is None:
+        triage, _ = Team.objects.get_or_create(name=settings.TEND_TRIAGE_TEAM)
+    if assignee is None or assignee.teams.filter(pk=triage.pk).exists():
+        return triage
+    # Assigned on filing to someone outside triage: their own team's queue.
+    return assignee.teams.order_by("name").first() or triage
 
 
 def ticket_create(
@@ -77,7 +96,7 @@ def ticket_create(
 
     `checklist` items are dicts with `text` and optional `requires_note`/`requires_result`.
     """
-    title = (title or "").strip()
+    title = rules.title_normalise(title)
     errors = {}
     if not title:
         errors["title"] = ["A title is required."]
@@ -100,7 +119,11 @@ def ticket_create(
     if team is None:
         team = (category.default_team if category else None) or (
             service.owner_team if service else None)
-    _validate_assignee(assignee, team)
+    if team is None:
+        team = _fallback_team(assignee)
+        _validate_assignee(assignee, None)
+    else:
+        _validate_assignee(assignee, team)
     if actor is None and source not in (Source.MONITORING, Source.MAINTENANCE):
         actor = requester
 
@@ -117,7 +140,7 @@ def ticket_create(
         )
         sla_events = sla.refresh(ticket, now, reason="ticket created", actor=actor)
         ticket.version = 1
-        ticket.number = numbering.for_insert(kind)
+        ticket.number = numbering.ticket_number_for_insert(kind=kind)
         ticket.save(force_insert=True)
         events = [event(ticket, actor, Action.CREATED, at=now,
                         message=f"Created via {Source(source).label}"), *sla_events]
@@ -157,7 +180,7 @@ def ticket_update(*, ticket: Ticket, actor: User, version: int | None = None,
         raise ValidationError({"status": [f"{ticket.ref} is {ticket.get_status_display()}"
                                           " and can no longer be changed."]})
     if "title" in changes:
-        changes["title"] = (changes["title"] or "").strip()[:200]
+        changes["title"] = rules.title_normalise(changes["title"])[:200]
         if not changes["title"]:
             raise ValidationError({"title": ["A title is required."]})
     for level in ("impact", "urgency"):

@@ -2,7 +2,7 @@
 
 from django import template
 
-from tickets.services.sla.clock import human
+from tickets.sla import human
 
 register = template.Library()
 

@@ -24,5 +24,7 @@ def download(request, pk: int):
                             content_type=attachment.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = FILE_CSP
-    response["Cache-Control"] = "private, max-age=3600"
+    # Private user content: no browser or proxy keeps a copy (a shared or later session
+    # must not find it in a cache).
+    response["Cache-Control"] = "private, no-store"
     return response

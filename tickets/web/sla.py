@@ -5,12 +5,12 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from tickets import sla
 from tickets.models import OPEN_STATUSES, Ticket
-from tickets.services.sla import clock as sla
 
 
 def _span(delta: timedelta) -> str:
-    seconds = abs(int(delta.total_seconds()))
+    seconds = abs(delta.total_seconds())
     if seconds < 60:
         return "under a minute"
     return sla.human(timedelta(seconds=seconds))
@@ -66,6 +66,13 @@ def panel(ticket: Ticket, now: datetime | None = None) -> dict:
     now = now or timezone.now()
     if ticket.sla_policy_id is None:
         return {"policy": None, "events": list(_sla_events(ticket))}
+    return {"policy": ticket.sla_policy, "calendar": ticket.sla_policy.calendar,
+            "rows": clock_rows(ticket, now), "badge": badge(ticket, now),
+            "events": list(_sla_events(ticket))}
+
+
+def clock_rows(ticket: Ticket, now: datetime) -> list[ClockRow]:
+    """The response and resolution clocks as the SLA panel (and the ticket API) show them."""
     rows = []
     for clock, label in (("response", "First response"), ("resolution", "Resolution")):
         target = getattr(ticket, f"{clock}_target")
@@ -86,8 +93,7 @@ def panel(ticket: Ticket, now: datetime | None = None) -> dict:
         percent = min(100, int(100 * used / target)) if target else 0
         rows.append(ClockRow(label, target, used, getattr(ticket, f"{clock}_due_at"), outcome,
                              percent))
-    return {"policy": ticket.sla_policy, "calendar": ticket.sla_policy.calendar, "rows": rows,
-            "badge": badge(ticket, now), "events": list(_sla_events(ticket))}
+    return rows
 
 
 def _sla_events(ticket: Ticket):

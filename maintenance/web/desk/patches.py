@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from itsm.filters import search_param
 from itsm.models import Asset, Service, Team
 from itsm.web.access import desk_action, desk_page
 from itsm.web.forms import error_text
@@ -75,7 +76,9 @@ def assets(request):
     today = timezone.localdate()
     params = request.GET
     service_id = _int(params.get("service"))
-    q = (params.get("q") or "").strip()[:100]
+    q, refused = search_param(params)
+    for message in refused:
+        messages.warning(request, f"Search ignored: {message}")
     only_overdue = params.get("overdue") == "1"
     queryset = Asset.objects.filter(is_active=True).select_related("service").order_by("name")
     if service_id:

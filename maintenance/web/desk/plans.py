@@ -6,6 +6,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from itsm.filters import search_param
 from itsm.models import Team
 from itsm.web.access import desk_action, desk_form_page, desk_fragment, desk_page
 from itsm.web.forms import add_service_errors, error_text
@@ -34,7 +35,9 @@ def plans(request):
     team_id = params.get("team") if (params.get("team") or "").isdigit() else None
     kind = params.get("kind") if params.get("kind") in PlanKind.values else None
     active = _bool(params.get("active", ""))
-    q = (params.get("q") or "").strip()[:100]
+    q, refused = search_param(params)
+    for message in refused:
+        messages.warning(request, f"Search ignored: {message}")
     queryset = selectors.plans_for_list(team_id=team_id, kind=kind, active=active, q=q)
     page = CappedPaginator(queryset, PAGE_SIZE).get_page(params.get("page"))
     rows = list(page.object_list)

@@ -1,14 +1,15 @@
 """Working a checklist on the desk: the panel on a work item's page and its actions.
 
 Each action is a plain POST that redirects back to the ticket page; htmx posts the same
-forms and swaps the panel only. The desk ticket page includes the panel through the
-panel registry (tickets/web/desk/panels.py; maintenance/apps.py registers it). The writes
-are maintenance.services.work.
+forms and swaps the panel, with the page's header and timeline out of band. The desk
+ticket page includes the panel through the panel registry (tickets/web/desk/panels.py;
+maintenance/apps.py registers it). The writes are maintenance.services.work.
 """
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 
 from itsm.web.access import desk_action, desk_page
 from itsm.web.forms import error_text
@@ -19,6 +20,7 @@ from maintenance.web.desk.forms import StepForm
 from tickets import services as tickets
 from tickets.models import ChecklistItem, Kind, Status, Ticket
 from tickets.selectors import get_visible_ticket
+from tickets.web.desk.ticket import workspace_context
 
 
 def panel_context(user, ticket: Ticket, **extra) -> dict:
@@ -56,10 +58,16 @@ def panel_context(user, ticket: Ticket, **extra) -> dict:
 
 def _respond(request, ticket: Ticket, **extra):
     if is_htmx(request):
-        ticket = Ticket.objects.get(pk=ticket.pk)
+        ticket = get_visible_ticket(request.user, ticket.ref)
         context = panel_context(request.user, ticket, fragment=True, **extra)
         response = render(request, "maintenance/_work_item_panel.html", context)
-        response["HX-Trigger"] = "ticket-changed"  # lets the ticket page refresh its timeline
+        # A step can move the ticket (the first tick starts work) and always adds to its
+        # timeline: the page's header and timeline come along, swapped out of band.
+        page = workspace_context(request, ticket, oob=True)
+        response.content += "".join(
+            render_to_string(name, page, request)
+            for name in ("desk/_ticket_head.html", "desk/_timeline.html")).encode()
+        response["HX-Trigger"] = "ticket-changed"
         return response
     return redirect(ticket.get_desk_url())
 

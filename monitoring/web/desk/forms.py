@@ -2,6 +2,7 @@
 
 from django import forms
 
+from itsm.filters import SearchField
 from itsm.models import Asset, Service, Team
 from monitoring.models import Check, Kind, State
 from monitoring.services import CONFIG_FIELDS
@@ -61,7 +62,7 @@ class CheckForm(forms.ModelForm):
 
 
 class FilterForm(forms.Form):
-    q = forms.CharField(required=False, max_length=100)
+    q = SearchField(max_length=100)
     state = forms.MultipleChoiceField(required=False, choices=State.choices)
     kind = forms.MultipleChoiceField(required=False, choices=Kind.choices)
     team = forms.ModelChoiceField(required=False, queryset=Team.objects.all())

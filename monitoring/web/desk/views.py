@@ -24,7 +24,8 @@ PAGE_SIZE = 100
 @desk_page
 def board(request):
     form = FilterForm(request.GET or None)
-    chosen = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()  # a refused field (say, NUL in the search) is reported, the rest apply
+    chosen = form.cleaned_data if form.is_bound else {}
     checks = selectors.board_checks(
         q=chosen.get("q", ""), states=chosen.get("state") or (), kinds=chosen.get("kind") or (),
         team=getattr(chosen.get("team"), "pk", None),
@@ -40,6 +41,7 @@ def board(request):
                    "service": str(getattr(chosen.get("service"), "pk", ""))},
         "state_choices": State.choices, "kind_choices": Kind.choices,
         "can_work": request.user.is_agent,
+        "filter_errors": form.errors if form.is_bound else {},
     }
     if is_htmx(request):
         return render(request, "monitoring/_board_table.html", context)

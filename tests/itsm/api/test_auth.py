@@ -1,11 +1,13 @@
 """API authentication: tokens for machines, sessions (with CSRF) for the browser."""
 
+import pytest
 from django.middleware.csrf import get_token
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from itsm.web.limits import LoginLimiter, PasswordResetLimiter, limit_name
 from tickets.models import Ticket
 
 TOKEN_URL = "/api/v1/auth/token/"
@@ -80,3 +82,45 @@ def test_a_token_needs_no_csrf_token(alice):
     response = client.post(reverse("api-ticket-list"), {"title": "From a script"},
                            format="json")
     assert response.status_code == 201
+
+
+@pytest.mark.parametrize("variant", [" dee", "dee\t", "  dee  ", "DEE", "\tDee", "ｄｅｅ"])
+def test_the_token_lockout_holds_for_every_spelling_of_the_username(dee, settings, variant):
+    settings.TEND_LOGIN_ATTEMPTS = 3
+    for _ in range(3):
+        assert obtain(APIClient(), "dee", "wrong").status_code == 400
+    response = obtain(APIClient(), variant, "pw")
+    assert response.status_code == 429
+    assert not Token.objects.exists()
+
+
+@pytest.mark.parametrize("variant", [" dee", "dee\t", "DEE"])
+def test_failures_under_any_spelling_count_against_the_same_account(dee, settings, variant):
+    settings.TEND_LOGIN_ATTEMPTS = 3
+    for _ in range(3):
+        obtain(APIClient(), variant, "wrong")
+    assert obtain(APIClient(), "dee", "pw").status_code == 429
+
+
+def test_the_web_and_api_limits_share_one_count(dee, settings):
+    settings.TEND_LOGIN_ATTEMPTS = 3
+    client = Client()
+    for _ in range(3):
+        client.post(reverse("login"), {"username": " DEE\t", "password": "wrong"})
+    assert obtain(APIClient(), "dee", "pw").status_code == 429
+    response = Client().post(reverse("login"), {"username": "dee", "password": "pw"})
+    assert "Too many failed sign-in attempts" in response.content.decode()
+
+
+def test_a_padded_username_still_signs_in_as_its_owner(dee):
+    assert obtain(APIClient(), " dee\t", "pw").status_code == 200
+    assert Token.objects.get().user == dee
+
+
+@pytest.mark.parametrize("raw, expected", [(" dee", "dee"), ("dee\t", "dee"), ("DEE", "dee"),
+                                           ("ｄｅｅ", "dee"), ("\u00a0dee\u00a0", "dee")])
+def test_one_normalising_function_keys_every_limiter(raw, expected):
+    assert limit_name(raw) == expected
+    assert LoginLimiter(None, raw).keys[0] == LoginLimiter(None, "dee").keys[0]
+    assert (PasswordResetLimiter(None, raw).keys[0]
+            == PasswordResetLimiter(None, "dee").keys[0])

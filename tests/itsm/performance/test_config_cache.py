@@ -3,9 +3,8 @@
 import time_machine
 
 from itsm.performance import config_cache
-from tickets import rules
+from tickets import rules, sla
 from tickets.models import Category, Level, PriorityRule, SlaPolicy
-from tickets.services.sla import clock as sla
 
 
 def test_the_matrix_is_read_once_and_follows_an_admin_change(db, django_assert_num_queries):

@@ -9,7 +9,7 @@ from django.db.models import ProtectedError
 
 from itsm.models import BusinessCalendar
 from itsm.services.calendars import calendar_delete, calendar_save
-from tickets.services.sla import clock
+from tickets import sla
 
 WEEK = [{"weekday": d, "start": time(9), "end": time(17)} for d in range(5)]
 MONDAY_10 = datetime(2026, 3, 2, 10, tzinfo=UTC)
@@ -44,9 +44,9 @@ def test_changing_the_periods_rebuilds_the_cached_schedule(ada):
 
 
 def test_changing_a_calendar_reaches_the_sla_policies_cached_per_process(ada):
-    policy = next(p for p in clock.active_policies() if p.calendar.name == "Office hours")
+    policy = next(p for p in sla.active_policies() if p.calendar.name == "Office hours")
     calendar_save(actor=ada, calendar=_office(), closed_dates=[{"date": date(2026, 3, 2)}])
-    cached = next(p for p in clock.active_policies() if p.pk == policy.pk)
+    cached = next(p for p in sla.active_policies() if p.pk == policy.pk)
     assert cached.calendar.updated_at == _office().updated_at
     assert not cached.calendar.schedule().is_open(MONDAY_10)
 

@@ -1,12 +1,20 @@
 """The maintenance and patch API: roles, validation, actions, query budgets, schema."""
 
+from datetime import timedelta, timezone
+
 import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from maintenance.models import Advisory, AssetPatch, MaintenancePlan, MaintenanceWindow
+from maintenance.models import (
+    Advisory,
+    AssetPatch,
+    MaintenancePlan,
+    MaintenanceWindow,
+    Occurrence,
+)
 from maintenance.services import generation
 from tests.factories import AssetFactory
 from tests.maintenance.conftest import make_plan, utc
@@ -152,7 +160,7 @@ def test_api_lists_cost_the_same_queries_for_3_or_30_rows(dee, team, path,
                                                released_on=utc(2026, 1, 1).date())
             AssetPatch.objects.create(asset=host, advisory=advisory,
                                       deadline=utc(2026, 6, 1).date())
-        generation.generate_due(now=utc(2026, 3, 1, 12))
+        generation.occurrences_generate(now=utc(2026, 3, 1, 12))
 
     client = api(dee)
     grow(3)
@@ -163,9 +171,10 @@ def test_api_lists_cost_the_same_queries_for_3_or_30_rows(dee, team, path,
         assert len(client.get(path).json()["results"]) >= 30
 
 
-def test_the_schema_documents_the_maintenance_endpoints(client):
+def test_the_schema_documents_the_maintenance_endpoints(client, alice):
     from django.urls import reverse
 
+    client.force_login(alice)  # signed-in only unless TEND_API_DOCS_PUBLIC
     schema = client.get(reverse("schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json")
     paths = schema.json()["paths"]
     for path in ["/api/v1/maintenance/plans/", "/api/v1/maintenance/plans/{id}/skip/",
@@ -210,9 +219,46 @@ def test_advisories_through_the_api_move_deadlines_and_refuse_duplicates(dee, ma
 def test_deleting_a_plan_through_the_api_keeps_its_work_items(plan, dee, manny):
     from tickets.models import Kind, Ticket
 
-    generation.generate_due(now=utc(2026, 3, 1, 12))
+    generation.occurrences_generate(now=utc(2026, 3, 1, 12))
     url = f"/api/v1/maintenance/plans/{plan.pk}/"
     assert api(manny).delete(url).status_code == 403
     assert api(dee).delete(url).status_code == 204
     assert not MaintenancePlan.objects.exists()
     assert Ticket.objects.filter(kind=Kind.MAINTENANCE).count() == 1
+
+
+def test_a_duplicate_identifier_is_a_400_on_post_put_and_patch(dee):
+    first = api(dee).post("/api/v1/patches/advisories/", ADVISORY, format="json")
+    other = api(dee).post("/api/v1/patches/advisories/", {**ADVISORY, "identifier": "USN-1"},
+                          format="json")
+    assert first.status_code == other.status_code == 201
+    url = f"/api/v1/patches/advisories/{other.json()['id']}/"
+    responses = [api(dee).post("/api/v1/patches/advisories/", ADVISORY, format="json"),
+                 api(dee).put(url, ADVISORY, format="json"),
+                 api(dee).patch(url, {"identifier": "DSA-5555-1"}, format="json")]
+    for response in responses:
+        assert response.status_code == 400, response.content
+        assert response.json() == {"identifier": ["An advisory with this identifier already "
+                                                  "exists."]}
+    assert api(dee).patch(url, {"identifier": "USN-1"}, format="json").status_code == 200
+
+
+@pytest.mark.parametrize("query", ["due_after=2026-01-01T00:00:00-20:00",
+                                   "due_before=9999-12-31T23:59:59-23:59",
+                                   "due_after=0001-01-01T00:00:00%2B23:00",
+                                   "due_after=2026-13-01T00:00:00Z", "due_after=%00"])
+def test_date_time_filters_never_fail_past_a_400(dee, query):
+    response = api(dee).get(f"/api/v1/maintenance/occurrences/?{query}")
+    assert response.status_code in (200, 400), response.content
+    if response.status_code == 400:
+        assert list(response.json()) == [query.partition("=")[0]]
+
+
+def test_a_date_time_filter_with_any_offset_means_that_moment_in_utc(dee, plan):
+    generation.occurrences_generate(now=utc(2026, 3, 1, 12))
+    due = Occurrence.objects.get().due_at
+    just_after = (due + timedelta(seconds=1)).astimezone(timezone(timedelta(hours=-20)))
+    query = f"?due_before={just_after.isoformat().replace('+', '%2B')}"
+    assert len(api(dee).get(f"/api/v1/maintenance/occurrences/{query}").json()["results"]) == 1
+    query = query.replace("due_before", "due_after")
+    assert api(dee).get(f"/api/v1/maintenance/occurrences/{query}").json()["results"] == []

@@ -88,6 +88,6 @@ def test_a_plan_generated_window_silences_monitoring_for_its_occurrence(dee, tea
     from tests.maintenance.conftest import make_plan
 
     make_plan(dee, team=team, assets=[mail_host], creates_window=True)
-    generation.generate_due(now=utc(2026, 3, 1, 12))
+    generation.occurrences_generate(now=utc(2026, 3, 1, 12))
     assert covering(asset=mail_host, at=utc(2026, 3, 2, 8, 30)) is not None  # 09:30 Berlin
     assert covering(asset=mail_host, at=utc(2026, 3, 2, 9, 0)) is None  # an hour later

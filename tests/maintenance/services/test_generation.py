@@ -18,7 +18,7 @@ from tickets.models import Kind, Source, Status, Ticket
 
 def sweep_at(moment):
     with time_machine.travel(moment, tick=False):
-        return generation.generate_due()
+        return generation.occurrences_generate()
 
 
 def test_a_new_plan_points_at_its_next_occurrence_minus_the_lead_time(plan):
@@ -87,7 +87,7 @@ def test_two_sweeps_at_once_create_each_work_item_once(postgres):
     for n in range(25):
         make_plan(dee, title=f"Plan {n}", team=team, rrule="FREQ=DAILY",
                   lead_time=timedelta(days=3))
-    results, errors = at_once(lambda: generation.generate_due(now=utc(2026, 3, 1, 12, 0),
+    results, errors = at_once(lambda: generation.occurrences_generate(now=utc(2026, 3, 1, 12, 0),
                                                               batch=3))
     assert not errors
     # Each plan: Mon 2, Tue 3, Wed 4 March at 09:00 Berlin are within three days of Sunday.

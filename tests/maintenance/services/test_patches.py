@@ -29,7 +29,7 @@ def missing(asset, adv):
 
 def followups_at(day):
     with time_machine.travel(utc(day.year, day.month, day.day, 12), tick=False):
-        return patching.patch_followups()
+        return patching.patch_followups_raise()
 
 
 @pytest.mark.parametrize("severity, days", [("critical", 7), ("high", 30), ("medium", 90),
@@ -42,10 +42,10 @@ def test_the_deadline_is_the_release_date_plus_the_days_for_the_severity(db, sev
 def test_changing_the_policy_moves_every_open_deadline(asset):
     patch = missing(asset, advisory("DSA-1", "critical"))
     installed = missing(asset, advisory("DSA-2", "critical"))
-    patching.apply_state(installed, "installed", now=utc(2026, 1, 2))
+    patching.patch_apply_state(patch=installed, state="installed", now=utc(2026, 1, 2))
     installed.save()
     PatchPolicy.objects.filter(pk=1).update(critical_days=14)
-    patching.refresh_deadlines()
+    patching.patch_deadlines_refresh()
     patch.refresh_from_db()
     installed.refresh_from_db()
     assert (patch.deadline, patch.due_on) == (date(2026, 1, 15), date(2026, 1, 15))
@@ -143,7 +143,7 @@ def test_two_follow_up_sweeps_at_once_ticket_each_patch_once(postgres, monkeypat
         for adv in advisories[: 1 + n % 3]:
             if adv.identifier != "DSA-0" or n < 3:  # DSA-0 on 3 assets only: per asset
                 missing(host, adv)
-    _, errors = at_once(lambda: patching.patch_followups(now=utc(2026, 2, 1)))
+    _, errors = at_once(lambda: patching.patch_followups_raise(now=utc(2026, 2, 1)))
     assert not errors
     assert not AssetPatch.objects.filter(follow_up__isnull=True).exists()
     tickets = Ticket.objects.filter(kind=Kind.PATCH)

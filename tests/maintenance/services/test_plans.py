@@ -24,7 +24,7 @@ def test_rescheduling_points_at_the_next_moment_after_now(plan):
 
 
 def test_deleting_a_plan_keeps_the_work_items_it_created(plan, dee):
-    generation.generate_due(now=utc(2026, 3, 1, 12))
+    generation.occurrences_generate(now=utc(2026, 3, 1, 12))
     services.plan_delete(plan=plan, actor=dee)
     assert not MaintenancePlan.objects.exists() and not Occurrence.objects.exists()
     assert Ticket.objects.filter(kind=Kind.MAINTENANCE).count() == 1

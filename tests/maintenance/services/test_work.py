@@ -14,7 +14,7 @@ NOW = utc(2026, 3, 1, 12)
 
 @pytest.fixture
 def task(plan):
-    generation.generate_due(now=NOW)
+    generation.occurrences_generate(now=NOW)
     return Ticket.objects.get(kind=Kind.MAINTENANCE)
 
 

@@ -53,7 +53,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
 
 
 def test_plan_pages_for_each_role(client_for, plan, dee, manny, alice):
-    generation.generate_due(now=utc(2026, 3, 1, 12))
+    generation.occurrences_generate(now=utc(2026, 3, 1, 12))
     url = reverse("maintenance:plan", args=[plan.pk])
     assert client_for(alice).get(url).status_code == 403
     as_manager = client_for(manny).get(url)
@@ -149,7 +149,7 @@ def test_pausing_from_the_plan_page(client_for, plan, dee):
 
 
 def test_the_calendar_shows_planned_generated_and_windows(client_for, plan, dee, window):
-    generation.generate_due(now=utc(2026, 3, 1, 12))
+    generation.occurrences_generate(now=utc(2026, 3, 1, 12))
     response = client_for(dee).get(reverse("maintenance:calendar") + "?start=2026-03-02")
     html = response.content.decode()
     assert response.status_code == 200
@@ -233,7 +233,7 @@ def _many_plans(dee, team, n):
     for i in range(n):
         make_plan(dee, title=f"Plan {i:03d}", team=team, services_=services,
                   assets=[AssetFactory(name=f"host-{i:03d}")])
-    generation.generate_due(now=utc(2026, 3, 1, 12))
+    generation.occurrences_generate(now=utc(2026, 3, 1, 12))
 
 
 @pytest.mark.parametrize("name", ["maintenance:plans", "maintenance:calendar",
@@ -265,3 +265,39 @@ def test_the_banner_costs_one_query_when_nothing_is_planned(rf, alice,
     with django_assert_num_queries(1):
         html = str(lazy)
     assert "Planned maintenance" not in html
+
+
+def test_the_banner_can_be_dismissed_per_window_without_script(client_for, bob, window):
+    client = client_for(bob)
+    page = reverse("maintenance:public_windows")
+    html = client.get(page).content.decode()
+    assert f'action="{reverse("maintenance:banner_dismiss")}"' in html
+    assert "<script>" not in html.split('aria-label="Planned maintenance"')[1][:3000]
+    response = client.post(reverse("maintenance:banner_dismiss"),
+                           {"window": [window.pk], "next": page})
+    assert response.status_code == 302 and response["Location"] == page
+    assert 'aria-label="Planned maintenance"' not in client.get(page).content.decode()
+    now = timezone.now()
+    MaintenanceWindow.objects.create(reason="Core switch swap",
+                                     starts_at=now + timedelta(days=2),
+                                     ends_at=now + timedelta(days=2, hours=1))
+    html = client.get(page).content.decode()
+    banner_html = html.split('aria-label="Planned maintenance"')[1].split("</aside>")[0]
+    assert "Core switch swap" in banner_html and "Mail server upgrade" not in banner_html
+
+
+def test_dismissing_never_redirects_off_site(client_for, bob, window):
+    response = client_for(bob).post(reverse("maintenance:banner_dismiss"),
+                                    {"window": [window.pk], "next": "https://evil.example/"})
+    assert response["Location"] == "/"
+
+
+@pytest.mark.parametrize("name", ["maintenance:plan_new", "maintenance:window_new"])
+def test_services_and_assets_are_tick_boxes_not_a_bare_multi_select(client_for, dee, asset,
+                                                                    name):
+    html = client_for(dee).get(reverse(name)).content.decode()
+    import re
+
+    assert re.search(r'<input type="checkbox" name="services"[^>]*>', html), html[-4000:]
+    assert re.search(r'<input type="checkbox" name="assets"[^>]*>', html)
+    assert '<select name="services"' not in html and 'class="choice-box"' in html

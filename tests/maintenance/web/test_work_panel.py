@@ -12,7 +12,7 @@ from tickets.models import Kind, Status, Ticket
 
 @pytest.fixture
 def task(plan):
-    generation.generate_due(now=utc(2026, 3, 1, 12))
+    generation.occurrences_generate(now=utc(2026, 3, 1, 12))
     return Ticket.objects.get(kind=Kind.MAINTENANCE)
 
 
@@ -108,3 +108,19 @@ def test_maintenance_registers_its_panel_on_the_desk_ticket_page(client_for, tas
     # The panel sits in the side column, above the SLA panel.
     tools = html.index('aria-label="Ticket tools"')
     assert tools < html.index('id="maintenance-panel"') < html.index('id="sla-panel"')
+
+
+def test_ticking_a_step_over_htmx_refreshes_the_header_status_and_the_timeline(
+        client_for, task, dee):
+    assert task.status == Status.NEW
+    response = client_for(dee).post(step_url(task, 1), {"done": "1"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" not in html
+    head = html[html.index('<section id="ticket-head"'):]
+    assert head.startswith('<section id="ticket-head" class="card mb-4" '
+                           'aria-labelledby="ticket-title" hx-swap-oob="true">')
+    assert "In progress" in head[:head.index("</section>")]
+    timeline = html[html.index('<section id="timeline"'):]
+    assert 'hx-swap-oob="true"' in timeline[:120]
+    first_step = task.checklist.get(position=1).text
+    assert first_step in timeline[:timeline.index("</section>")]  # the tick's own event

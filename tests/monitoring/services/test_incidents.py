@@ -18,17 +18,18 @@ def down(make_check, service):
 
 
 def test_a_down_check_gets_one_incident_opened_at_the_moment_given(down):
-    assert incidents.reconcile(down.pk, now=minute(5)).startswith("opened INC-")
-    assert incidents.reconcile(down.pk, now=minute(6)) == "nothing"
+    assert incidents.incident_reconcile(check_id=down.pk, now=minute(5)).startswith("opened INC-")
+    assert incidents.incident_reconcile(check_id=down.pk, now=minute(6)) == "nothing"
     link = CheckIncident.objects.get(owner=down)
     assert (link.opened_at, link.down_since) == (minute(5), minute(0))
     assert Ticket.objects.filter(kind=Kind.INCIDENT).count() == 1
 
 
 def test_recovery_resolves_the_incident(down):
-    incidents.reconcile(down.pk, now=minute(5))
+    incidents.incident_reconcile(check_id=down.pk, now=minute(5))
     Check.objects.filter(pk=down.pk).update(state=State.UP, state_since=minute(20))
-    assert incidents.reconcile(down.pk, now=minute(21)).startswith("resolved INC-")
+    outcome = incidents.incident_reconcile(check_id=down.pk, now=minute(21))
+    assert outcome.startswith("resolved INC-")
     link = CheckIncident.objects.get(owner=down)
     assert link.recovered_at == minute(20) and link.ticket.status == Status.RESOLVED
     assert Check.objects.get(pk=down.pk).open_incident is None
@@ -37,11 +38,28 @@ def test_recovery_resolves_the_incident(down):
 def test_a_window_open_at_that_moment_suppresses_the_incident(down, service):
     MaintenanceWindow.objects.create(reason="Upgrade", starts_at=minute(0),
                                      ends_at=minute(30)).services.add(service)
-    assert incidents.reconcile(down.pk, now=minute(5)) == "suppressed by a maintenance window"
-    assert incidents.reconcile(down.pk, now=minute(31)).startswith("opened INC-")
+    outcome = incidents.incident_reconcile(check_id=down.pk, now=minute(5))
+    assert outcome == "suppressed by a maintenance window"
+    assert incidents.incident_reconcile(check_id=down.pk, now=minute(31)).startswith("opened INC-")
 
 
 def test_a_paused_check_needs_nothing(down):
     Check.objects.filter(pk=down.pk).update(paused=True)
-    assert incidents.reconcile(down.pk, now=minute(5)) == "nothing"
-    assert not incidents.needs_reconcile(Check.objects.get(pk=down.pk), now=minute(5))
+    assert incidents.incident_reconcile(check_id=down.pk, now=minute(5)) == "nothing"
+    check = Check.objects.get(pk=down.pk)
+    assert not incidents.incident_reconcile_needed(check=check, now=minute(5))
+
+
+def test_a_twenty_second_outage_reads_twenty_seconds_on_the_timeline(down):
+    from datetime import timedelta
+
+    from tickets.models import TicketEvent
+
+    incidents.incident_reconcile(check_id=down.pk, now=minute(0) + timedelta(seconds=1))
+    # Planned slots are not whole seconds apart: 19.8 s used to read "19 s".
+    Check.objects.filter(pk=down.pk).update(
+        state=State.UP, state_since=minute(0) + timedelta(seconds=19, microseconds=800_000))
+    incidents.incident_reconcile(check_id=down.pk, now=minute(1))
+    link = CheckIncident.objects.get(owner=down)
+    messages = TicketEvent.objects.filter(ticket=link.ticket).values_list("message", flat=True)
+    assert any("after 20 s of downtime" in message for message in messages), list(messages)

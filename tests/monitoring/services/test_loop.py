@@ -111,8 +111,8 @@ def test_a_redelivered_batch_records_nothing_twice(web, http_target):
     http_target.set("unhealthy")
     claims = [(web.pk, minute(0))]
     with time_machine.travel(minute(0), tick=False):
-        first = dispatch.run_claims(claims)
-        again = dispatch.run_claims(claims)
+        first = dispatch.checks_run_claimed(claims=claims)
+        again = dispatch.checks_run_claimed(claims=claims)
     assert (first["results"], again["results"], again["skipped"]) == (1, 0, 1)
     assert CheckResult.objects.count() == 1
     assert incidents().count() == 1
@@ -128,8 +128,8 @@ def test_a_batch_redelivered_after_newer_runs_is_stored_but_changes_no_state(web
     run_at(web, minute(1))
     http_target.set("unhealthy")
     with time_machine.travel(minute(2), tick=False):
-        lost_batch = dispatch.run_claims  # the worker running slot 0 died; slot 1 went on
-        report = lost_batch([(web.pk, minute(0))])
+        lost_batch = dispatch.checks_run_claimed  # the worker running slot 0 died; slot 1 went on
+        report = lost_batch(claims=[(web.pk, minute(0))])
     web.refresh_from_db()
     assert report == {"results": 1, "skipped": 0, "changes": 0, "incidents": [], "late": 1}
     assert web.state == "up" and not incidents().exists()
@@ -153,7 +153,8 @@ def test_an_incident_lost_between_state_and_ticket_is_opened_by_the_next_run(
         web, http_target, monkeypatch):
     Check.objects.filter(pk=web.pk).update(failure_threshold=1)
     http_target.set("unhealthy")
-    monkeypatch.setattr(dispatch.incidents, "reconcile", lambda check_id, now=None: "nothing")
+    monkeypatch.setattr(dispatch.incidents, "incident_reconcile",
+                        lambda *, check_id, now=None: "nothing")
     run_at(web, minute(0))  # the worker "died" before opening the incident
     assert not incidents().exists()
     monkeypatch.undo()
@@ -218,14 +219,14 @@ def test_a_late_heartbeat_opens_an_incident_and_a_ping_resolves_it(make_check, c
         check = make_check(kind="heartbeat", name="Nightly backup", period=3600, grace=300)
     assert check.next_run_at == minute(65)
     with time_machine.travel(minute(65), tick=False):
-        dispatch.run_claims(dispatch.claim_due(lookahead=0))
+        dispatch.checks_run_claimed(claims=dispatch.checks_claim_due(lookahead=0))
     check.refresh_from_db()
     assert check.state == "down"
     ticket = incidents().get()
     assert ticket.title == "Nightly backup: heartbeat late or failed"
     with time_machine.travel(minute(70), tick=False):
         assert client.get(f"/ping/{check.uuid}").status_code == 200
-        dispatch.run_claims(dispatch.claim_due(lookahead=0))
+        dispatch.checks_run_claimed(claims=dispatch.checks_claim_due(lookahead=0))
     check.refresh_from_db()
     ticket.refresh_from_db()
     assert check.state == "up" and ticket.status == Status.RESOLVED
@@ -237,7 +238,7 @@ def test_a_certificate_near_expiry_opens_one_renewal_ticket(make_check, tls_targ
     check = make_check(kind="tls", name="Portal certificate", target=server.target,
                        verify_tls=False, tls_warn_days=21)
     for n in range(3):  # slots in the recent past: the certificate's clock is the real one
-        dispatch.run_claims([(check.pk, timezone.now() - timedelta(minutes=10 - n))])
+        dispatch.checks_run_claimed(claims=[(check.pk, timezone.now() - timedelta(minutes=10 - n))])
     ticket = Ticket.objects.get(kind=Kind.MAINTENANCE)
     assert "Renew the TLS certificate" in ticket.title
     assert abs(ticket.due_at - (server.not_after - timedelta(days=1))) < timedelta(seconds=1)
@@ -248,11 +249,11 @@ def test_a_certificate_near_expiry_opens_one_renewal_ticket(make_check, tls_targ
 def test_a_renewed_certificate_resolves_the_renewal_ticket(make_check, tls_target):
     old = tls_target(days_left=7)
     check = make_check(kind="tls", target=old.target, verify_tls=False, tls_warn_days=21)
-    dispatch.run_claims([(check.pk, timezone.now() - timedelta(minutes=2))])
+    dispatch.checks_run_claimed(claims=[(check.pk, timezone.now() - timedelta(minutes=2))])
     new = tls_target(days_left=300)
     Check.objects.filter(pk=check.pk).update(target=new.target)
     check.refresh_from_db()
-    dispatch.run_claims([(check.pk, timezone.now() - timedelta(minutes=1))])
+    dispatch.checks_run_claimed(claims=[(check.pk, timezone.now() - timedelta(minutes=1))])
     ticket = Ticket.objects.get(kind=Kind.MAINTENANCE)
     assert ticket.status == Status.RESOLVED
 
@@ -262,9 +263,9 @@ def test_the_dispatcher_claims_each_due_check_once_and_moves_it_on(make_check, h
         checks = [make_check(name=f"c{i}", target=http_target.url, interval=60)
                   for i in range(5)]
     with time_machine.travel(T0 + timedelta(seconds=61), tick=False):
-        claims = dispatch.claim_due(lookahead=0)
+        claims = dispatch.checks_claim_due(lookahead=0)
         assert sorted(pk for pk, _ in claims) == sorted(c.pk for c in checks)
-        assert dispatch.claim_due(lookahead=0) == []
+        assert dispatch.checks_claim_due(lookahead=0) == []
     for check in checks:
         planned = dict(claims)[check.pk]
         check.refresh_from_db()
@@ -278,5 +279,6 @@ def test_a_paused_check_is_not_claimed_and_ignores_a_late_batch(make_check, http
         check = make_check(target=http_target.url)
         services.check_pause(check=check, actor=None)
     with time_machine.travel(T0 + timedelta(minutes=5), tick=False):
-        assert dispatch.claim_due(lookahead=0) == []
-        assert dispatch.run_claims([(check.pk, T0 + timedelta(minutes=5))])["results"] == 0
+        assert dispatch.checks_claim_due(lookahead=0) == []
+        report = dispatch.checks_run_claimed(claims=[(check.pk, T0 + timedelta(minutes=5))])
+        assert report["results"] == 0

@@ -21,8 +21,8 @@ def test_results_are_added_to_their_hour_once(make_check):
     check = make_check(kind="dns", target="localhost")
     results = fake_results(check, T0, 90)
     with time_machine.travel(T0 + timedelta(hours=2), tick=False):
-        dispatch.process(results)
-        dispatch.process(results)  # redelivered
+        dispatch.check_results_process(results=results)
+        dispatch.check_results_process(results=results)  # redelivered
     hours = {r.hour: r for r in CheckRollup.objects.filter(owner=check)}
     first = hours[T0]
     assert (first.count, first.failures) == (60, 15)
@@ -36,12 +36,12 @@ def test_the_prune_rolls_up_then_deletes_and_can_run_twice(make_check, settings)
     check = make_check(kind="dns", target="localhost")
     results = fake_results(check, T0, 180)
     with time_machine.travel(T0 + timedelta(hours=3), tick=False):
-        dispatch.process(results)
+        dispatch.check_results_process(results=results)
     before = {r.hour: (r.count, r.failures, r.latency_sum) for r in CheckRollup.objects.all()}
     CheckRollup.objects.all().delete()  # the prune recomputes from raw rows
     with time_machine.travel(T0 + timedelta(days=1, hours=2, minutes=30), tick=False):
-        report = rollups.rollup_and_prune()
-        again = rollups.rollup_and_prune()
+        report = rollups.check_results_roll_up_and_prune()
+        again = rollups.check_results_roll_up_and_prune()
     after = {r.hour: (r.count, r.failures, r.latency_sum) for r in CheckRollup.objects.all()}
     assert {h: v for h, v in before.items() if h < T0 + timedelta(hours=2)} == after
     assert report["deleted"] == 120 and again["deleted"] == 0

@@ -229,7 +229,7 @@ def test_the_status_page_needs_sign_in_unless_public(client, client_for, alice, 
     assert client.get("/status/").status_code == 200
 
 
-def test_the_status_page_shows_services_and_incident_titles_only(client_for, alice,
+def test_the_status_page_shows_services_not_checks(client_for, alice,
                                                                  make_check, http_target,
                                                                  service):
     check = make_check(name="Internal probe xyz", target=http_target.url, service=service,
@@ -238,7 +238,8 @@ def test_the_status_page_shows_services_and_incident_titles_only(client_for, ali
     run_at(check, minute(0))
     page = client_for(alice).get("/status/").content.decode()
     assert service.name in page and "Outage" in page
-    assert "Internal probe xyz is down" in page  # the incident's title
+    assert "Internal probe xyz" not in page  # the check's (internal) name, nor its title
+    assert f"<strong>{service.name}</strong>: we are working on a problem" in page
     assert http_target.url not in page and "HTTP 500" not in page
     assert "style=" not in page
     (bar,) = chart_specs(page)

@@ -9,7 +9,8 @@ from django.core import mail
 from itsm.config.schedule import BEAT_SCHEDULE
 from reports import tasks
 from reports.models import ReportSubscription
-from reports.services.weekly import last_week, send_weekly_summaries
+from reports.params import last_week
+from reports.services.weekly import weekly_summaries_send
 from tests.factories import UserFactory
 from tests.reports.conftest import utc
 from tickets.models import Status
@@ -34,8 +35,8 @@ def test_subscribed_managers_get_last_weeks_figures_once(manny, ada, build):
     subscribe(manny)
     subscribe(ada, weekly=False)
     with time_machine.travel(MONDAY, tick=False):
-        assert send_weekly_summaries() == 1
-        assert send_weekly_summaries() == 0  # a second run (retry, duplicate) sends nothing
+        assert weekly_summaries_send() == 1
+        assert weekly_summaries_send() == 0  # a second run (retry, duplicate) sends nothing
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["manny@example.com"]
@@ -49,9 +50,9 @@ def test_subscribed_managers_get_last_weeks_figures_once(manny, ada, build):
 def test_the_next_week_sends_again(manny):
     subscribe(manny)
     with time_machine.travel(MONDAY, tick=False):
-        send_weekly_summaries()
+        weekly_summaries_send()
     with time_machine.travel(utc(2026, 3, 16, 7), tick=False):
-        assert send_weekly_summaries() == 1
+        assert weekly_summaries_send() == 1
     assert len(mail.outbox) == 2
 
 
@@ -63,7 +64,7 @@ def test_people_who_may_not_see_reports_get_nothing(dee, manny):
     nobody_at = UserFactory(username="noaddress", email="", role="Manager")
     subscribe(nobody_at)
     with time_machine.travel(MONDAY, tick=False):
-        assert send_weekly_summaries() == 0
+        assert weekly_summaries_send() == 0
     assert mail.outbox == []
 
 

@@ -106,9 +106,9 @@ def test_csv_download_is_an_attachment_with_raw_numbers(client_for, manny, data)
     assert response["Content-Disposition"] == (
         'attachment; filename="tend-times-mttr_by_team-2026-03-01-2026-03-31.csv"')
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0][:4] == ["Team", "Tickets", "Mean (hours)", "Median (hours)"]
+    assert rows[0][:4] == ["Team", "Tickets", "Mean (seconds)", "Median (seconds)"]
     assert [r[0] for r in rows[1:]] == ["Network", "Service Desk"]
-    assert float(rows[1][3]) == 24.0  # each ticket resolved a day after it was created
+    assert int(rows[1][3]) == 24 * 3600  # each ticket resolved a day after it was created
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_are_quoted(client_for, manny, build):

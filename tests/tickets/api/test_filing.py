@@ -130,7 +130,7 @@ def test_a_refused_file_type_is_a_400_on_files_and_files_nothing(alice):
 # Triage (PATCH) -----------------------------------------------------------------------
 
 
-def test_creating_takes_a_fixed_handful_of_queries(alice, django_assert_num_queries):
+def test_creating_takes_a_fixed_handful_of_queries(alice, team, django_assert_num_queries):
     client = api(alice)
     body = {"kind": "incident", "title": "VPN drops", "impact": 3, "urgency": 3}
     client.post(url(), body, format="json")  # fills the per-process caches

@@ -14,7 +14,8 @@ TICKET_PATHS = [
 ]
 
 
-def test_the_schema_documents_every_ticket_endpoint(client):
+def test_the_schema_documents_every_ticket_endpoint(client, alice):
+    client.force_login(alice)  # signed-in only unless TEND_API_DOCS_PUBLIC
     response = client.get(reverse("schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
     schema = response.json()
@@ -36,7 +37,8 @@ def test_the_schema_generates_without_warnings_and_validates(tmp_path):
     assert "/api/v1/tickets/{ref}/transition/" in (tmp_path / "schema.yml").read_text()
 
 
-def test_the_docs_page_loads_its_script_from_a_file(client):
+def test_the_docs_page_loads_its_script_from_a_file(client, alice):
+    client.force_login(alice)
     response = client.get(reverse("api-docs"))
     assert response.status_code == 200
     html = response.content.decode()

@@ -40,3 +40,15 @@ def test_end_users_cannot_bulk_update(alice):
         services.tickets_bulk_update(tickets=[ticket], actor=alice, status=Status.CANCELLED)
     ticket.refresh_from_db()
     assert ticket.status == Status.NEW
+
+
+def test_tickets_already_as_asked_are_unchanged_and_not_written(alice, dee):
+    mine, other = make_ticket(alice, assignee=dee), make_ticket(alice)
+    events = TicketEvent.objects.filter(ticket=mine).count()
+    result = services.tickets_bulk_update(tickets=[mine, other], actor=dee, assignee=dee)
+    assert result.done == [other.ref] and result.unchanged == [mine.ref]
+    assert TicketEvent.objects.filter(ticket=mine).count() == events  # no event, no mail
+    other.refresh_from_db()
+    again = services.tickets_bulk_update(tickets=[mine, other], actor=dee, assignee=dee,
+                                         status=Status.NEW)
+    assert again.done == [] and again.unchanged == [mine.ref, other.ref]

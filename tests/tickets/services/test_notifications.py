@@ -61,12 +61,13 @@ def test_a_notification_handled_twice_sends_one_mail(alice, dee):
     ticket = make_ticket(alice)
     comment = services.comment_add(ticket=ticket, actor=dee, body="Done")
     pending = list(PendingNotification.objects.all())
-    outbox.send_pending()
+    outbox.notifications_send_pending()
     assert not PendingNotification.objects.exists()
     # A second sender that read the same rows before they were deleted, and a message
     # queued by a version before the outbox:
     for item in pending:
-        notifications.deliver(item.event, item.ticket_id, item.object_id)
+        notifications.notification_deliver(event=item.event, ticket_id=item.ticket_id,
+                                           object_id=item.object_id)
     send_ticket_notification("reply", ticket.pk, comment.pk)
     assert len(_replies()) == 1
     assert NotificationLog.objects.get(key=f"reply:{comment.pk}").sent_at is not None
@@ -83,19 +84,19 @@ def test_a_failed_send_is_kept_and_sent_by_the_next_run(alice, dee, monkeypatch)
 
     with monkeypatch.context() as patch:
         patch.setattr(EmailMultiAlternatives, "send", broken_send)
-        assert outbox.send_pending() == 0
+        assert outbox.notifications_send_pending() == 0
     kept = PendingNotification.objects.get(event="reply")
     assert kept.attempts == 1 and "went away" in kept.last_error
     log = NotificationLog.objects.get(key=f"reply:{comment.pk}")
     assert log.sent_at is None and "went away" in log.last_error
-    outbox.send_pending()
+    outbox.notifications_send_pending()
     assert len(_replies()) == 1 and not PendingNotification.objects.exists()
 
 
 def test_a_notification_that_keeps_failing_is_left_for_the_admin(alice, monkeypatch):
     make_ticket(alice)
     PendingNotification.objects.update(attempts=outbox.MAX_ATTEMPTS)
-    assert outbox.send_pending() == 0
+    assert outbox.notifications_send_pending() == 0
     assert mail.outbox == [] and PendingNotification.objects.count() == 1
 
 
@@ -117,18 +118,19 @@ def test_a_broker_outage_does_not_fail_the_change(
     assert ticket.pk and PendingNotification.objects.filter(ticket=ticket).exists()
     assert cache.get(outbox.WAKE_KEY) is None  # the next commit tries to wake it again
     monkeypatch.undo()
-    assert outbox.send_pending() >= 1  # beat's run
+    assert outbox.notifications_send_pending() >= 1  # beat's run
     assert not PendingNotification.objects.exists()
 
 
 def test_many_commits_wake_the_sender_once_until_it_runs(db, monkeypatch):
     woken = []
     monkeypatch.setattr(tasks.send_pending_notifications, "delay", lambda: woken.append(1))
-    outbox.wake()
-    outbox.wake()
+    outbox.outbox_wake()
+    outbox.outbox_wake()
     assert woken == [1]
-    outbox.send_pending()  # running forgets the wake-up, so the next commit wakes again
-    outbox.wake()
+    # Running forgets the wake-up, so the next commit wakes again.
+    outbox.notifications_send_pending()
+    outbox.outbox_wake()
     assert woken == [1, 1]
 
 

@@ -28,6 +28,39 @@ def test_it_takes_priority_from_the_matrix_an_admin_can_change(alice):
     assert make_ticket(alice, impact=Level.LOW, urgency=Level.LOW).priority == 3
 
 
+def test_a_ticket_no_rule_routes_lands_in_the_triage_team(alice, dee, team, settings):
+    settings.TEND_TRIAGE_TEAM = team.name
+    ticket = make_ticket(alice, title="Not sure what this is")  # no category, no service
+    assert ticket.team == team
+
+
+def test_the_triage_team_is_made_on_first_use_and_follows_the_setting(alice, settings):
+    from itsm.models import Team
+
+    settings.TEND_TRIAGE_TEAM = "Front Line"
+    ticket = make_ticket(alice)
+    assert ticket.team == Team.objects.get(name="Front Line")
+    assert make_ticket(alice).team == ticket.team  # made once
+
+
+def test_a_ticket_assigned_on_filing_lands_in_the_assignees_team(alice, dan, settings):
+    from tests.factories import TeamFactory
+
+    network = TeamFactory(name="Network")
+    network.members.add(dan)
+    settings.TEND_TRIAGE_TEAM = "Front Line"
+    assert make_ticket(alice, assignee=dan).team == network
+
+
+def test_every_new_ticket_appears_in_a_dse_queue(client_for, alice, dee, team, settings):
+    from django.urls import reverse
+
+    settings.TEND_TRIAGE_TEAM = team.name
+    ticket = make_ticket(alice, title="Not sure")
+    response = client_for(dee).get(reverse("desk:queue"), {"view": "unassigned"})
+    assert ticket.ref in [row.ref for row in response.context["tickets"]]
+
+
 def test_it_routes_to_the_category_team_and_mails_requester_and_team(
         alice, dee, category, django_capture_on_commit_callbacks):
     mail.outbox.clear()

@@ -22,6 +22,7 @@ from tickets.models import (
     Priority,
     Status,
 )
+from tickets.rules import title_normalise
 
 TEXT_MAX = 50_000  # a ticket description or reply; far beyond any real one
 END_USER_KINDS = (Kind.INCIDENT, Kind.REQUEST)
@@ -29,6 +30,14 @@ AGENTS_ONLY = "Only support engineers can set this field."
 READ_ONLY = "This field is read-only."
 # Form posts from the browsable API carry the token in the body.
 IGNORED_KEYS = frozenset({"csrfmiddlewaretoken"})
+
+
+class TitleField(serializers.CharField):
+    """A ticket title: one line (tickets.rules.title_normalise), before validation."""
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(title_normalise(data) if isinstance(data, str)
+                                         else data)
 
 
 def _is_agent(serializer) -> bool:
@@ -100,7 +109,7 @@ def _level(**kwargs):
 class TicketCreateSerializer(StrictSerializer):
     """A new ticket. A field your role may not set is refused (400), not ignored."""
 
-    title = serializers.CharField(max_length=200)
+    title = TitleField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX,
                                         help_text="Markdown.")
     kind = serializers.ChoiceField(choices=Kind.choices, default=Kind.INCIDENT,
@@ -147,7 +156,7 @@ class TicketCreateSerializer(StrictSerializer):
 class TicketUpdateSerializer(StrictSerializer):
     """Triage fields to change; send only those that change."""
 
-    title = serializers.CharField(max_length=200, required=False)
+    title = TitleField(max_length=200, required=False)
     team = _ids(Team.objects.all(), allow_null=True)
     assignee = _ids(User.objects.filter(is_active=True), allow_null=True)
     category = _ids(Category.objects.filter(is_active=True), allow_null=True)

@@ -7,6 +7,7 @@ tickets.selectors before they get here.
 import copy
 
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -19,6 +20,7 @@ from tickets.models import (
     Ticket,
     TicketEvent,
 )
+from tickets.web import sla as web_sla
 
 
 class FieldsBuiltOnce:
@@ -61,6 +63,69 @@ def _named_ref(obj) -> dict | None:
     return None if obj is None else {"id": obj.pk, "name": obj.name}
 
 
+class SlaClockSerializer(serializers.Serializer):
+    due_at = serializers.DateTimeField(allow_null=True, help_text="When the target is due.")
+    warn_at = serializers.DateTimeField(allow_null=True, help_text="When it becomes at risk.")
+    target_seconds = serializers.IntegerField(allow_null=True,
+                                              help_text="The target in business seconds.")
+    warned_at = serializers.DateTimeField(allow_null=True)
+    breached_at = serializers.DateTimeField(allow_null=True)
+    breached = serializers.BooleanField(allow_null=True, help_text="Once the clock stopped: "
+                                        "false = met, true = breached; null while running.")
+
+
+class SlaClockDetailSerializer(SlaClockSerializer):
+    used_seconds = serializers.IntegerField(help_text="Business seconds used, up to now.")
+    percent = serializers.IntegerField(help_text="Used / target, capped at 100.")
+    outcome = serializers.CharField(help_text="met, breached, stopped, paused, at risk or "
+                                              "running (as on the desk's SLA panel).")
+
+
+class TicketSlaSerializer(serializers.Serializer):
+    policy = serializers.IntegerField(allow_null=True, help_text="The SLA policy's id.")
+    state = serializers.CharField(help_text="The next target as the desk's badge shows it: "
+                                            "ok, warning, breached, paused or none.")
+    paused = serializers.BooleanField(help_text="The clocks are stopped (e.g. waiting).")
+    breached = serializers.BooleanField(help_text="Any target breached.")
+    response = SlaClockSerializer()
+    resolution = SlaClockSerializer()
+
+
+class TicketSlaDetailSerializer(TicketSlaSerializer):
+    response = SlaClockDetailSerializer()
+    resolution = SlaClockDetailSerializer()
+
+
+def _seconds(delta) -> int | None:
+    return None if delta is None else int(delta.total_seconds())
+
+
+def _sla(ticket: Ticket, now, *, live: bool) -> dict:
+    """The SLA as the desk shows it (tickets/web/sla.py), from the ticket's own columns;
+    `live` adds time used up to now (it reads the policy's calendar)."""
+    clocks = {}
+    for clock in ("response", "resolution"):
+        clocks[clock] = {
+            "due_at": _when(getattr(ticket, f"{clock}_due_at")),
+            "warn_at": _when(getattr(ticket, f"{clock}_warn_at")),
+            "target_seconds": _seconds(getattr(ticket, f"{clock}_target")),
+            "warned_at": _when(getattr(ticket, f"{clock}_warned_at")),
+            "breached_at": _when(getattr(ticket, f"{clock}_breached_at")),
+            "breached": getattr(ticket, f"{clock}_breached"),
+        }
+    if live and ticket.sla_policy_id is not None:
+        for clock, row in zip(("response", "resolution"), web_sla.clock_rows(ticket, now),
+                              strict=True):
+            clocks[clock].update(used_seconds=_seconds(row.used), percent=row.percent,
+                                 outcome=row.outcome)
+    elif live:
+        for clock in clocks.values():
+            clock.update(used_seconds=0, percent=0, outcome="none")
+    state = web_sla.badge(ticket, now).state
+    return {"policy": ticket.sla_policy_id, "state": state, "paused": state == "paused",
+            "breached": ticket.sla_breached, **clocks}
+
+
 class TicketSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     """A ticket in a list: no description (lists leave it on disk)."""
 
@@ -75,6 +140,8 @@ class TicketSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     service = NamedRefSerializer(read_only=True, allow_null=True)
     asset = NamedRefSerializer(read_only=True, allow_null=True)
     links = serializers.SerializerMethodField()
+    sla = serializers.SerializerMethodField(help_text="SLA deadlines and state, as the desk "
+                                                      "shows them.")
 
     class Meta:
         model = Ticket
@@ -82,7 +149,7 @@ class TicketSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
             "ref", "number", "kind", "kind_label", "title", "status", "status_label",
             "impact", "urgency", "priority", "priority_label", "requester", "team", "assignee",
             "category", "service", "asset", "created_at", "updated_at", "first_response_at",
-            "resolved_at", "closed_at", "version", "links",
+            "resolved_at", "closed_at", "version", "sla", "links",
         ]
         read_only_fields = fields
 
@@ -102,12 +169,22 @@ class TicketSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
             "created_at": _when(ticket.created_at), "updated_at": _when(ticket.updated_at),
             "first_response_at": _when(ticket.first_response_at),
             "resolved_at": _when(ticket.resolved_at), "closed_at": _when(ticket.closed_at),
-            "version": ticket.version, "links": self.get_links(ticket),
+            "version": ticket.version, "sla": self.get_sla(ticket),
+            "links": self.get_links(ticket),
         }
 
     def fields_representation(self, ticket: Ticket) -> dict:
         """The generic, field-by-field output (for the test that keeps both equal)."""
         return super().to_representation(ticket)
+
+    @extend_schema_field(TicketSlaSerializer)
+    def get_sla(self, ticket: Ticket) -> dict:
+        return _sla(ticket, self._now(), live=False)
+
+    def _now(self):
+        if "now" not in self.context:
+            self.context["now"] = timezone.now()  # one moment for a whole page
+        return self.context["now"]
 
     @extend_schema_field(TicketLinksSerializer)
     def get_links(self, ticket: Ticket) -> dict[str, str]:
@@ -140,6 +217,10 @@ class TicketDetailSerializer(TicketSerializer):
             "reopen_count": ticket.reopen_count, "rating": ticket.rating,
             "rating_comment": ticket.rating_comment, "rated_at": _when(ticket.rated_at),
         }
+
+    @extend_schema_field(TicketSlaDetailSerializer)
+    def get_sla(self, ticket: Ticket) -> dict:
+        return _sla(ticket, self._now(), live=True)
 
     def get_description_html(self, ticket: Ticket) -> str:
         return str(render_markdown(ticket.description))

@@ -8,18 +8,18 @@ from django.db.models import Q
 from django.utils import timezone
 
 from itsm.models import User
-from itsm.services.notifications import send_once
+from itsm.services.notifications import SendBusy, notification_send_once
 from tickets.models import Escalation
-from tickets.services.sla.sweep import claim_escalations
+from tickets.services.sla.sweep import escalations_claim
 
 
-def managers() -> list[User]:
+def _managers() -> list[User]:
     perm = Permission.objects.get(codename="view_reports", content_type__app_label="tickets")
     return list(User.objects.filter(Q(groups__permissions=perm) | Q(user_permissions=perm),
                                     is_active=True).exclude(email="").distinct())
 
 
-def recipients(escalation: Escalation, manager_list: list[User]) -> list[str]:
+def _recipients(escalation: Escalation, manager_list: list[User]) -> list[str]:
     rule, ticket = escalation.rule, escalation.ticket
     people: list[User] = []
     if rule.notify_assignee and ticket.assignee:
@@ -35,23 +35,31 @@ def recipients(escalation: Escalation, manager_list: list[User]) -> list[str]:
     return [u.email for u in people if u.email]
 
 
-def send_escalations(*, now: datetime | None = None) -> int:
-    """Send every due escalation notice once; returns how many were handled."""
-    now = now or timezone.now()
+def escalations_send(*, now: datetime | None = None) -> int:
+    """Send every due escalation notice once; returns how many were handled.
+
+    One notice at a time: leased just before its mail goes out, marked right after. A
+    notice whose mail is under another worker's live lease stays claimed; once the lease
+    expires, the next run (beat, every minute) takes it over."""
     handled = 0
     manager_list = None
     base = settings.TEND_BASE_URL.rstrip("/")
-    while batch := claim_escalations(now=now):
+    while batch := escalations_claim(now=now or timezone.now()):
         for escalation in batch:
             if manager_list is None:
-                manager_list = managers()
+                manager_list = _managers()
             ticket = escalation.ticket
-            send_once(key=f"escalation:{escalation.pk}",
-                      to=recipients(escalation, manager_list),
-                      subject=f"[{ticket.ref}] {escalation.get_trigger_display()}: {ticket.title}",
-                      template="sla_escalation",
-                      context={"ticket": ticket, "escalation": escalation,
-                               "desk_url": base + ticket.get_desk_url()})
-            Escalation.objects.filter(pk=escalation.pk).update(notified_at=now)
+            try:
+                notification_send_once(
+                    key=f"escalation:{escalation.pk}",
+                    to=_recipients(escalation, manager_list),
+                    subject=f"[{ticket.ref}] {escalation.get_trigger_display()}: {ticket.title}",
+                    template="sla_escalation",
+                    context={"ticket": ticket, "escalation": escalation,
+                             "desk_url": base + ticket.get_desk_url()}, now=now)
+            except SendBusy:
+                continue
+            Escalation.objects.filter(pk=escalation.pk).update(
+                notified_at=now or timezone.now())
             handled += 1
     return handled

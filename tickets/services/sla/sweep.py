@@ -4,7 +4,7 @@ rows are claimed with SELECT … FOR UPDATE SKIP LOCKED and marked with a guarde
 (`… WHERE <mark> IS NULL`) in the same transaction as the escalations they fire."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -48,20 +48,23 @@ def _claim(crossing: Crossing, now, batch: int) -> list[int]:
     """Mark up to `batch` unmarked tickets past the moment; return their ids.
 
     Postgres: one guarded UPDATE over rows picked with FOR UPDATE SKIP LOCKED, so two
-    sweeps never take the same row and a row is never marked twice. Only the unindexed
-    mark column changes, so the row is updated in place (HOT) with no index writes.
+    sweeps never take the same row and a row is never marked twice. A warning changes
+    only its unindexed mark column, so the row is updated in place (HOT); a breach also
+    sets `sla_breached` in the same statement, so the stored fields always agree.
     """
     due = _due(crossing, now)
+    breach = crossing.trigger in (Trigger.RESPONSE_BREACH, Trigger.RESOLUTION_BREACH)
     if connection.vendor != "postgresql":
         ids = list(due.values_list("pk", flat=True)[:batch])
         Ticket.objects.filter(pk__in=ids, **{f"{crossing.mark}__isnull": True}).update(
-            **{crossing.mark: now})
+            **{crossing.mark: now}, **({"sla_breached": True} if breach else {}))
         return ids
     picked = due.select_for_update(skip_locked=True).values("pk")[:batch]
     inner, params = picked.query.sql_with_params()
     table, mark = Ticket._meta.db_table, crossing.mark
+    also = ", sla_breached = true" if breach else ""
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET {mark} = %s WHERE id IN ({inner}) "  # noqa: S608
+        cursor.execute(f"UPDATE {table} SET {mark} = %s{also} WHERE id IN ({inner}) "  # noqa: S608
                        f"AND {mark} IS NULL RETURNING id", [now, *params])
         return [row[0] for row in cursor.fetchall()]
 
@@ -81,7 +84,7 @@ def _add_events(ids: list[int], now, *, field: str, message: str) -> None:
             [now, TicketEvent.Action.SLA, field, message, True, *ids])
 
 
-def sla_sweep(*, now=None, batch: int = BATCH) -> dict[str, int]:
+def sla_sweep(*, now: datetime | None = None, batch: int = BATCH) -> dict[str, int]:
     """Mark every passed moment once; returns how many tickets crossed, per trigger."""
     now = now or timezone.now()
     rules = list(EscalationRule.objects.filter(is_active=True))
@@ -164,14 +167,19 @@ def _describe(rule: EscalationRule) -> str:
     return ", ".join(actions) + held
 
 
-def claim_escalations(*, now=None, batch: int = 200) -> list[Escalation]:
-    """Claim firings whose notifications are due (guarded, so two senders never share)."""
+def escalations_claim(*, now: datetime | None = None, batch: int = 1) -> list[Escalation]:
+    """Lease the next firing(s) whose notification is due, just before sending them.
+
+    A lease of TEND_LEASE_SECONDS (guarded, so two senders never share one): a worker
+    killed mid-send leaves at most `batch` notices claimed, and only for one lease."""
+    from itsm.services.notifications import lease
+
     now = now or timezone.now()
     with transaction.atomic():
         ids = list(Escalation.objects.select_for_update(skip_locked=True)
                    .filter(notified_at__isnull=True, notify_after__lte=now)
-                   .filter(Q(claimed_at__isnull=True)
-                           | Q(claimed_at__lt=now - timedelta(minutes=10)))
+                   .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - lease()))
+                   .order_by("notify_after", "pk")
                    .values_list("pk", flat=True)[:batch])
         Escalation.objects.filter(pk__in=ids).update(claimed_at=now)
     return list(Escalation.objects.filter(pk__in=ids)
@@ -179,4 +187,4 @@ def claim_escalations(*, now=None, batch: int = 200) -> list[Escalation]:
                                 "ticket__team", "ticket__requester"))
 
 
-__all__ = ["CROSSINGS", "claim_escalations", "sla_sweep"]
+__all__ = ["CROSSINGS", "escalations_claim", "sla_sweep"]

@@ -7,6 +7,7 @@ from itsm.models import Asset, Service, Team, User
 from itsm.web.forms import MultipleFileField, agents
 from tickets import rules
 from tickets.models import Category, Kind, Level, Priority, Source, Status, Ticket
+from tickets.web.fields import TitleField
 
 MAX_BULK = 200
 AGENT_CHOICE_ERROR = "Choose a support engineer from the list."
@@ -61,7 +62,7 @@ class CommentForm(forms.Form):
 class TriageForm(forms.Form):
     """Triage fields of one ticket, with the version the editor saw (for stale edits)."""
 
-    title = forms.CharField(max_length=200)
+    title = TitleField()
     team = forms.ModelChoiceField(queryset=Team.objects.all(), required=False,
                                   empty_label="No team")
     assignee = AgentChoiceField()
@@ -179,7 +180,7 @@ class NewTicketForm(forms.Form):
                                         (Source.EMAIL.value, Source.EMAIL.label)],
                                label="Received by")
     kind = forms.ChoiceField(choices=[(k.value, k.label) for k in Kind], initial=Kind.INCIDENT)
-    title = forms.CharField(max_length=200)
+    title = TitleField()
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}),
                                   help_text="Markdown.")
     category = forms.ModelChoiceField(queryset=Category.objects.filter(is_active=True),
@@ -192,7 +193,8 @@ class NewTicketForm(forms.Form):
     urgency = _level_field("Urgency")
     team = forms.ModelChoiceField(queryset=Team.objects.all(), required=False,
                                   empty_label="From the category or service",
-                                  help_text="Left empty, the category's or service's team.")
+                                  help_text="Left empty, the category's or service's team, "
+                                            "else the triage team.")
     assignee = AgentChoiceField()
     files = MultipleFileField(label="Attach files")
 

@@ -1,12 +1,14 @@
 """The desk queues: views over all tickets, filters, sorting, paging and bulk actions.
 
-A queue page runs a fixed number of queries whatever it shows: two capped counters,
-the lookup lists of the filter form, one capped COUNT, the page's ids, and their rows.
+A queue page runs a fixed number of queries whatever it shows: one capped COUNT per tab
+badge (of exactly what that tab lists), the lookup lists of the filter form, one capped
+COUNT, the page's ids, and their rows.
 """
 
 from datetime import timedelta
 
 from django.contrib import messages
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +19,7 @@ from itsm.models import Service, Team
 from itsm.web.access import desk_action, desk_page
 from itsm.web.forms import agents
 from itsm.web.htmx import is_htmx
-from itsm.web.paging import CappedPaginator
+from itsm.web.paging import COUNT_CAP, CappedPaginator
 from tickets import selectors, services
 from tickets.filters import DEFAULT_SORT, SORTS, TicketFilter
 from tickets.models import OPEN_STATUSES, Category, Kind, Priority, Status, Ticket
@@ -26,7 +28,6 @@ from tickets.web import sla
 from tickets.web.desk.forms import BulkForm
 
 PAGE_SIZE = 50
-COUNTER_CAP = 999
 RECENT_DAYS = 7
 
 VIEWS = {
@@ -93,23 +94,39 @@ def view_queryset(user, view: str, *, statuses_chosen: bool):
     return tickets
 
 
+# The tabs that carry a count badge.
+BADGE_TONES = {"mine": "primary", "unassigned": "warning", "at_risk": "warning",
+               "breached": "danger"}
+BADGES = tuple(BADGE_TONES)
+
+
+def listed_queryset(request, view: str, params: QueryDict):
+    """What the tab `view` lists for these query parameters: its view, then the filters.
+
+    The page's rows and the tab badges both come from here, so a badge always counts what
+    its tab would list."""
+    statuses_chosen = any(params.getlist("status"))
+    tickets = view_queryset(request.user, view, statuses_chosen=statuses_chosen)
+    # The request tells the search whose conversation it may read.
+    return TicketFilter(params, queryset=tickets, request=request)
+
+
 def _capped_count(queryset) -> str:
-    # Counting a LIMITed subquery stays cheap however big the queue grows.
-    n = queryset.order_by()[: COUNTER_CAP + 1].count()
-    return f"{COUNTER_CAP}+" if n > COUNTER_CAP else str(n)
+    # Counted like the paginator does: a LIMITed subquery stays cheap however big the
+    # queue grows, and past the cap the badge reads "1,000+" as the pager does.
+    n = queryset.order_by()[: COUNT_CAP + 1].count()
+    return f"{intcomma(COUNT_CAP)}+" if n > COUNT_CAP else str(n)
 
 
-def counters(user) -> dict[str, str]:
-    """Capped COUNTs on indexed columns: mine, unassigned, and SLA trouble in my teams."""
-    open_work = visible_tickets(user).filter(status__in=OPEN_STATUSES)
-    my_teams = open_work.filter(team__in=user.teams.values("pk"))
-    now = timezone.now()
-    return {
-        "mine": _capped_count(open_work.filter(assignee=user)),
-        "unassigned": _capped_count(my_teams.filter(assignee__isnull=True)),
-        "at_risk": _capped_count(selectors.at_risk(my_teams, now)),
-        "breached": _capped_count(selectors.breached(my_teams, now)),
-    }
+def counters(request, params: QueryDict | None = None) -> dict[str, str]:
+    """One capped COUNT per badged tab, of exactly what that tab lists with these filters.
+
+    While a search is on, the tabs carry no badges (each would be another full-text
+    search); the result line says how many the search found and where."""
+    params = params if params is not None else QueryDict()
+    if params.get("q", "").strip():
+        return {}
+    return {view: _capped_count(listed_queryset(request, view, params).qs) for view in BADGES}
 
 
 def url_with(params: QueryDict, **changes) -> str:
@@ -175,26 +192,26 @@ def _rows(ids: list[int]) -> list:
 def queue_context(request, params: QueryDict) -> dict:
     user = request.user
     view = params.get("view") if params.get("view") in VIEWS else default_view(user)
-    statuses_chosen = any(params.getlist("status"))
-    tickets = view_queryset(user, view, statuses_chosen=statuses_chosen)
-    ticket_filter = TicketFilter(params, queryset=tickets)
+    ticket_filter = listed_queryset(request, view, params)
     sort = ticket_filter.form.cleaned_data.get("sort") if ticket_filter.is_valid() else None
     if not sort and view in DUE_VIEWS:
         params = params.copy()
         params["sort"] = "due"
-        ticket_filter = TicketFilter(params, queryset=tickets)
+        ticket_filter = listed_queryset(request, view, params)
     sort = sort or ("due" if view in DUE_VIEWS else DEFAULT_SORT)
     paginator = CappedPaginator(ticket_filter.qs.values_list("pk", flat=True), PAGE_SIZE)
     page = paginator.get_page(params.get("page"))
     rows = _rows(list(page.object_list))
     filtered = any(params.get(key) for key in FILTER_KEYS)
+    counts = counters(request, params)
     tabs = [{"name": name, "label": label, "short": SHORT_LABELS[name], "active": name == view,
-             "url": url_with(params, view=name, page=None)} for name, label in VIEWS.items()]
+             "url": url_with(params, view=name, page=None), "count": counts.get(name),
+             "tone": BADGE_TONES.get(name)} for name, label in VIEWS.items()]
     return {
         "view": view,
         "view_label": VIEWS[view],
         "tabs": tabs,
-        "counters": counters(user),
+        "counters": counts,
         "params": params,
         "query": _href(params).partition("?")[2],
         "sort": sort,
@@ -216,7 +233,22 @@ def queue_context(request, params: QueryDict) -> dict:
             "service": params.get("service", ""), "q": params.get("q", ""),
         },
         "can_work": user.is_agent,
+        "search": _search_scope(params, view, paginator),
     }
+
+
+def _search_scope(params: QueryDict, view: str, paginator) -> dict | None:
+    """Where a search looked ("3 results in All open, Priority 2") and, unless it already
+    looked everywhere, one click to search every ticket for the same words."""
+    term = params.get("q", "").strip()
+    if not term:
+        return None
+    narrowed = [key for key in FILTER_KEYS if key != "q" and params.get(key)]
+    scope = VIEWS[view] + (" (filtered)" if narrowed else "")
+    everywhere = view == "all" and not narrowed
+    return {"term": term, "count": paginator.count, "capped": paginator.capped,
+            "scope": scope,
+            "all_url": None if everywhere else url_with(QueryDict(), view="all", q=term)}
 
 
 def _lookups() -> dict:
@@ -268,12 +300,35 @@ def _listed(items: list[str], *, limit: int = 10, sep: str = "; ") -> str:
     return sep.join(items[:limit]) + (f"{sep}and {more} more" if more > 0 else "")
 
 
-def _report(request, result: services.BulkResult, missing: int) -> None:
-    """One message for what changed and one for what was skipped, with the reasons."""
+def _already(action: str, data: dict) -> str:
+    """How the unchanged tickets already are, for "Nothing to change: … already yours"."""
+    if action == "assign_me":
+        return "yours"
+    if action == "assign":
+        return f"assigned to {data.get('assignee')}"
+    if action == "team":
+        return f"in {data.get('team')}"
+    if action == "unassign":
+        return "unassigned"
+    return Status(data.get("status")).label.lower() if data.get("status") else "so"
+
+
+def _report(request, result: services.BulkResult, missing: int, already: str = "so") -> None:
+    """One message for what changed (only real changes), one for what was already so, and
+    one for what was skipped, with the reasons."""
     if result.done:
         noun = "ticket" if len(result.done) == 1 else "tickets"
         messages.success(request, f"Changed {len(result.done)} {noun}: "
                                   f"{_listed(result.done, limit=20, sep=', ')}.")
+    same = result.unchanged
+    if same:
+        whole = {1: "it is", 2: "both are"}.get(len(same), f"all {len(same)} are")
+        if not result.done and not result.skipped and not missing:
+            messages.info(request, f"Nothing to change: {whole} already {already}.")
+        else:
+            verb = "was" if len(same) == 1 else "were"
+            messages.info(request, f"{_listed(same, limit=20, sep=', ')} {verb} already "
+                                   f"{already}.")
     skipped = [f"{ref}: {reason.rstrip('.')}" for ref, reason in result.skipped.items()]
     if missing:
         skipped.append(f"{missing} that no longer exist")
@@ -290,7 +345,8 @@ def bulk(request):
         tickets = list(visible_tickets(request.user).filter(pk__in=ids).order_by("kind", "number"))
         changes = _bulk_changes(form.cleaned_data["action"], form.cleaned_data, request.user)
         result = services.tickets_bulk_update(tickets=tickets, actor=request.user, **changes)
-        _report(request, result, missing=len(set(ids)) - len(tickets))
+        _report(request, result, missing=len(set(ids)) - len(tickets),
+                already=_already(form.cleaned_data["action"], form.cleaned_data))
     else:
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""

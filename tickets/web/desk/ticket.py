@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from itsm.services import system_user
 from itsm.web.access import desk_action, desk_form_page, desk_page
 from itsm.web.forms import add_service_errors, error_text
 from itsm.web.htmx import error_status
@@ -57,6 +58,9 @@ def _minutes(total: int) -> str:
 def workspace_context(request, ticket, **overrides) -> dict:
     user = request.user
     total = minutes_logged(ticket)
+    # Work Tend raised itself (monitoring, maintenance) has Tend's own account as its
+    # requester: not a person, so no "other tickets" and no e-mail to them.
+    by_tend = ticket.requester.username == system_user.USERNAME
     context = {
         "ticket": ticket,
         "comments": list(visible_comments(user, ticket)),
@@ -64,7 +68,8 @@ def workspace_context(request, ticket, **overrides) -> dict:
         "timeline": list(visible_events(user, ticket).exclude(action=TicketEvent.Action.SLA)),
         "show_internal": True,
         "time_total": _minutes(total) if total else None,
-        "other_tickets": list(other_tickets_of_requester(ticket)),
+        "requester_is_tend": by_tend,
+        "other_tickets": [] if by_tend else list(other_tickets_of_requester(ticket)),
         "can_work": user.is_agent,
         "transitions": _transitions(ticket),
         "is_assignee": ticket.assignee_id == user.pk,

@@ -8,6 +8,7 @@ from itsm.web.forms import MultipleFileField
 from tickets import rules, uploads
 from tickets.models import Category, Kind, Level
 from tickets.rules import IMPACT_WORDS, URGENCY_WORDS
+from tickets.web.fields import TitleField
 
 MARKDOWN_HINT = "You can use Markdown: **bold**, *italic*, lists, `code`, [links](https://…)."
 
@@ -39,7 +40,7 @@ class TicketForm(forms.Form):
         label="What kind of help do you need?", widget=forms.RadioSelect,
         choices=[(Kind.INCIDENT, "Something is broken"), (Kind.REQUEST, "I need something")],
         initial=Kind.INCIDENT)
-    title = forms.CharField(
+    title = TitleField(
         label="Summary", max_length=200,
         help_text="One line, e.g. “Cannot print on floor 3” or “New laptop for Sam”.",
         error_messages={"required": "Give it a short summary."},

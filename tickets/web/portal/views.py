@@ -42,8 +42,9 @@ def home(request):
     # Even support staff see only their own requests here; the desk is for the rest.
     mine = selectors.visible_tickets(request.user).filter(requester=request.user)
     tickets = mine if statuses is None else mine.filter(status__in=statuses)
+    # Last activity first (a reply or a status change moves a ticket up), like a mailbox.
     tickets = (tickets.only("kind", "number", "title", "status", "created_at", "updated_at")
-               .order_by("-created_at", "-id"))
+               .order_by("-updated_at", "-id"))
     page = CappedPaginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
     has_any = bool(page.object_list) or (statuses is not None and mine.exists())
     # Tickets waiting on the user sit on top, so an old one is not lost on page 3.

@@ -12,7 +12,7 @@ from tests.waiting import real_worker, wait_for
 from tickets.models import Escalation, EscalationRule, Level, Ticket, TicketEvent
 from tickets.models.sla import Trigger
 from tickets.services.sla import sweep as sla_sweep
-from tickets.services.sla.notices import send_escalations
+from tickets.services.sla.notices import escalations_send
 
 
 def utc(*args):
@@ -93,7 +93,7 @@ def test_escalations_raise_priority_and_notify_the_assignee(
     assert ticket.sla_policy.name == "P2 incidents"  # the new priority brings its own targets
     assert [m.to for m in mail.outbox] == [["dee@example.com"]]
     assert "First response breached" in mail.outbox[0].subject
-    assert send_escalations() == 0  # nothing sent twice
+    assert escalations_send() == 0  # nothing sent twice
 
 
 def test_an_escalation_can_hand_the_ticket_to_another_team(
@@ -126,11 +126,11 @@ def test_business_hours_notices_are_held_until_the_calendar_opens(alice, dee):
     assert escalation.notify_after == utc(2026, 3, 23, 9, 0)
     mail.outbox.clear()
     with time_machine.travel(utc(2026, 3, 21, 3, 0), tick=False):
-        assert send_escalations() == 0
+        assert escalations_send() == 0
     assert mail.outbox == []
     with time_machine.travel(utc(2026, 3, 23, 9, 1), tick=False):
-        assert send_escalations() == 1
-        assert send_escalations() == 0
+        assert escalations_send() == 1
+        assert escalations_send() == 0
     assert len(mail.outbox) == 1
 
 
@@ -166,3 +166,18 @@ def test_a_real_worker_on_redis_runs_the_sweep(redis_url, postgres, settings):
                   .values_list("message", flat=True))
     assert labels == ["First response at risk", "First response target breached",
                       "Resolution at risk", "Resolution target breached"]
+
+
+def test_a_breach_marked_by_the_sweep_is_stored_as_breached(alice):
+    ticket = p3_at(utc(2026, 3, 9, 9, 0), alice)
+    sweep_at(utc(2026, 3, 9, 12, 30))  # a warning only
+    ticket.refresh_from_db()
+    assert ticket.response_warned_at and ticket.sla_breached is False
+    sweep_at(utc(2026, 3, 9, 13, 5))
+    ticket.refresh_from_db()
+    assert ticket.response_breached_at and ticket.sla_breached is True
+    assert Ticket.objects.filter(sla_breached=True).count() == 1
+
+
+def test_the_postgres_sweep_stores_the_breach_too(postgres, alice):
+    test_a_breach_marked_by_the_sweep_is_stored_as_breached(alice)

@@ -24,6 +24,24 @@ def test_my_tickets_lists_only_my_own_tickets_newest_first(alice, bob, dee, clie
     assert [t.title for t in dee_page.context["page"]] == ["Dee's own laptop"]
 
 
+def test_my_tickets_are_ordered_by_last_activity(alice, dee, client_for):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    start = timezone.now() - timedelta(hours=3)
+    with time_machine.travel(start, tick=False):
+        quiet_old = make_ticket(alice, title="Filed first, answered last")
+    with time_machine.travel(start + timedelta(hours=1), tick=False):
+        make_ticket(alice, title="Filed second, no news")
+    with time_machine.travel(start + timedelta(hours=2), tick=False):
+        services.comment_add(ticket=quiet_old, actor=dee, body="Here is the fix.")
+    response = client_for(alice).get(url("home"))
+    assert [t.title for t in response.context["page"]] == ["Filed first, answered last",
+                                                           "Filed second, no news"]
+
+
 def test_my_tickets_can_show_open_or_resolved_ones(alice, dee, client_for):
     open_ticket = make_ticket(alice, title="Still broken")
     done = make_ticket(alice, title="All good now")

@@ -1,18 +1,20 @@
 """The SLA clock of a ticket: bank the business time used, then recompute deadlines.
 
-Services call `bank()` right after locking a ticket (time used so far is counted under
-the rules that were in force) and `refresh()` after changing it (deadlines follow the
-rules now in force). So pauses, resumes, priority or policy changes and reopens never
-lose or double count time: used time only grows while the clock runs, and every
-deadline is "now + what is left", on the policy's calendar.
+Pure arithmetic on a ticket in memory: it writes nothing, the services save. Services call
+`bank()` right after locking a ticket (time used so far is counted under the rules that
+were in force) and `refresh()` after changing it (deadlines follow the rules now in force).
+So pauses, resumes, priority or policy changes and reopens never lose or double count time:
+used time only grows while the clock runs, and every deadline is "now + what is left", on
+the policy's calendar.
 """
 
 from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from itsm import durations
 from itsm.performance.config_cache import config
-from tickets.models import DONE_STATUSES, SlaPolicy, Ticket, TicketEvent
+from tickets.models import DONE_STATUSES, SlaPolicy, Status, Ticket, TicketEvent
 
 ZERO = timedelta(0)
 
@@ -71,14 +73,8 @@ def _fmt(moment: datetime | None, tz) -> str:
 
 
 def human(delta: timedelta, *, days_too: bool = True) -> str:
-    """"1 d 2 h 5 min"; business durations pass days_too=False ("26 h 5 min"), since a
-    business day is not 24 hours."""
-    minutes = int(delta.total_seconds() // 60)
-    days, minutes = divmod(minutes, 24 * 60) if days_too else (0, minutes)
-    hours, minutes = divmod(minutes, 60)
-    parts = [f"{days} d" if days else "", f"{hours} h" if hours else "",
-             f"{minutes} min" if minutes or not (days or hours) else ""]
-    return " ".join(p for p in parts if p)
+    """"1 d 2 h 5 min" (itsm.durations: to the nearest minute, half up)."""
+    return durations.human(delta, days_too=days_too)
 
 
 def _moment(schedule, now, target, used, share, old):
@@ -87,6 +83,41 @@ def _moment(schedule, now, target, used, share, old):
     if left > ZERO:
         return schedule.add(now, left)
     return old if old is not None and old <= now else now
+
+
+def _status_stretches(ticket: Ticket, now: datetime) -> list[tuple[datetime, datetime, str]]:
+    """(start, end, status) from filing until `now`, read from the ticket's timeline and,
+    for the stretch up to now, its stored row (this change is not saved yet)."""
+    by_label = {label: value for value, label in Status.choices}
+    changes = list(TicketEvent.objects.filter(ticket_id=ticket.pk, field="status",
+                                              action=TicketEvent.Action.STATUS, at__lt=now)
+                   .order_by("at", "pk").values_list("at", "old_value", "new_value"))
+    stored = (Ticket.objects.filter(pk=ticket.pk).values_list("status", flat=True).first()
+              or ticket.status)
+    stretches, start = [], ticket.created_at
+    status = by_label.get(changes[0][1], stored) if changes else stored
+    for at, _old, new in changes:
+        stretches.append((start, at, status))
+        start, status = at, by_label.get(new, status)
+    stretches.append((start, now, stored))
+    return [(a, b, st) for a, b, st in stretches if b > a]
+
+
+def used_from_history(ticket: Ticket, policy: SlaPolicy, now: datetime) -> dict[str, timedelta]:
+    """The time each clock has used since filing, counted again on `policy`'s calendar and
+    pause statuses, from the ticket's own history: what a policy that applied from the
+    start would have counted. Used when the policy that applies changes."""
+    schedule = policy.calendar.schedule()
+    paused = set(policy.pause_statuses or []) | set(DONE_STATUSES)
+    response_end = min(ticket.first_response_at or now, now)
+    used = {"response": ZERO, "resolution": ZERO}
+    for start, end, status in _status_stretches(ticket, now):
+        if status in paused:
+            continue
+        used["resolution"] += schedule.between(start, end)
+        if start < response_end:
+            used["response"] += schedule.between(start, min(end, response_end))
+    return used
 
 
 CLOCK_FIELDS = ["sla_policy", "sla_running_since", "response_target", "resolution_target",
@@ -128,6 +159,15 @@ def refresh(ticket: Ticket, now: datetime, *, reason: str, actor=None,
         ticket.sla_policy = policy
         ticket.response_target = timedelta(minutes=policy.response_minutes)
         ticket.resolution_target = timedelta(minutes=policy.resolution_minutes)
+        if ticket.pk is not None and ticket.created_at is not None:
+            # Matched late or changed: the time used so far is what this policy's calendar
+            # makes of the ticket's history, not what the old one (or none) counted.
+            used = used_from_history(ticket, policy, now)
+            ticket.response_used, ticket.resolution_used = used["response"], used["resolution"]
+            if ticket.first_response_at is not None:
+                ticket.response_breached = ticket.response_used > ticket.response_target
+            if ticket.status in (Status.RESOLVED, Status.CLOSED):
+                ticket.resolution_breached = ticket.resolution_used > ticket.resolution_target
         verb = "applied" if old_policy_id is None else "now applies"
         note(f"SLA policy “{policy.name}” {verb} ({reason}): first response within "
              f"{human(ticket.response_target, days_too=False)}, resolution within "

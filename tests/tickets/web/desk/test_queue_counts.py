@@ -1,0 +1,92 @@
+"""Tab badges count exactly what their tab lists, for every role that sees the desk."""
+
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import TeamFactory, make_ticket
+from tickets.models import Level
+from tickets.web.desk.queue import BADGES
+
+QUEUE = reverse("desk:queue")
+FRIDAY = datetime(2026, 3, 6, 9, 0, tzinfo=UTC)  # breached by Monday
+MONDAY = datetime(2026, 3, 9, 9, 0, tzinfo=UTC)  # at risk at 12:30 (due 13:00)
+LATER = datetime(2026, 3, 9, 11, 0, tzinfo=UTC)  # on time
+AFTERNOON = datetime(2026, 3, 9, 12, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def desk(alice, bob, dee, dan, team):
+    """Tickets in and out of dee's teams, mine and others', on time, at risk, breached."""
+    network = TeamFactory(name="Network")
+    network.members.add(dan)
+    made = []
+    for moment, team_of, assignee in [
+            (FRIDAY, team, None), (FRIDAY, network, None), (FRIDAY, team, dee),
+            (MONDAY, team, None), (MONDAY, network, dan), (MONDAY, network, None),
+            (MONDAY, team, dee), (LATER, team, None), (LATER, network, None)]:
+        with time_machine.travel(moment, tick=False):
+            made.append(make_ticket(alice, title=f"{moment:%a %H} for {team_of}", team=team_of,
+                                    assignee=assignee, impact=Level.MEDIUM,
+                                    urgency=Level.MEDIUM))
+    return made
+
+
+def listed(client, view: str, **params) -> tuple[str, int]:
+    with time_machine.travel(AFTERNOON, tick=False):
+        response = client.get(QUEUE, {"view": view, **params})
+    assert response.status_code == 200
+    return response.context["counters"][view], response.context["page"].paginator.count
+
+
+@pytest.mark.parametrize("persona", ["dee", "dan", "manny", "ada"])
+@pytest.mark.parametrize("view", BADGES)
+def test_each_badge_equals_the_number_of_rows_its_tab_lists(request, client_for, desk, persona,
+                                                            view):
+    client = client_for(request.getfixturevalue(persona))
+    badge, rows = listed(client, view)
+    assert badge == str(rows)
+
+
+@pytest.mark.parametrize("params", [{"priority": "3"}, {"team": "network"}, {"status": "new"},
+                                    {"assignee": "none"}])
+def test_badges_follow_the_filters_the_tabs_keep(client_for, dee, desk, params):
+    client = client_for(dee)
+    if params.get("team"):
+        params = {"team": str(desk[1].team_id)}
+    for view in BADGES:
+        badge, rows = listed(client, view, **params)
+        assert badge == str(rows), view
+
+
+def test_the_badges_see_every_open_ticket_not_only_my_teams(client_for, dee, desk):
+    # The at-risk and breached tabs list every visible ticket; so do their badges.
+    with time_machine.travel(AFTERNOON, tick=False):
+        counters = client_for(dee).get(QUEUE).context["counters"]
+    assert counters == {"mine": "2", "unassigned": "3", "at_risk": "4", "breached": "3"}
+
+
+def test_a_search_drops_the_badges_rather_than_show_counts_of_something_else(client_for,
+                                                                           dee, desk):
+    response = client_for(dee).get(QUEUE, {"view": "open", "q": "Network"})
+    assert response.context["counters"] == {}
+    assert 'badge rounded-pill' not in response.content.decode()
+
+
+def test_past_the_cap_a_badge_reads_like_the_pager(client_for, dee, desk, monkeypatch):
+    monkeypatch.setattr("tickets.web.desk.queue.COUNT_CAP", 2)
+    badge, _ = listed(client_for(dee), "unassigned")
+    assert badge == "2+"
+
+
+def test_the_badges_cost_one_query_each(client_for, dee, desk):
+    client = client_for(dee)
+    client.get(QUEUE)  # warm the session and the caches
+    with time_machine.travel(AFTERNOON, tick=False), CaptureQueriesContext(connection) as queries:
+        client.get(QUEUE, {"view": "open"})
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert len(counts) == len(BADGES) + 1  # the badges and the pager

@@ -95,10 +95,8 @@ class PlanForm(forms.ModelForm):
         fields = ["title", "kind", "instructions", "services", "assets", "team", "assignee",
                   "priority", "is_active", "creates_window"]
         widgets = {"instructions": forms.Textarea(attrs={"rows": 5}),
-                   # Tick boxes in a scrolling box (templates: .choice-box), not a bare
-                   # multi-select that needs Ctrl-click and loses choices to a stray click.
-                   "services": forms.CheckboxSelectMultiple,
-                   "assets": forms.CheckboxSelectMultiple}
+                   "services": forms.SelectMultiple(attrs={"size": 5}),
+                   "assets": forms.SelectMultiple(attrs={"size": 6})}
         labels = {"assignee": "Default assignee", "is_active": "Active (uncheck to pause)"}
 
     def __init__(self, *args, **kwargs):
@@ -181,10 +179,8 @@ class WindowForm(forms.ModelForm):
         model = MaintenanceWindow
         fields = ["reason", "details", "starts_at", "ends_at", "services", "assets"]
         widgets = {"details": forms.Textarea(attrs={"rows": 3}),
-                   # Tick boxes in a scrolling box (templates: .choice-box), not a bare
-                   # multi-select that needs Ctrl-click and loses choices to a stray click.
-                   "services": forms.CheckboxSelectMultiple,
-                   "assets": forms.CheckboxSelectMultiple}
+                   "services": forms.SelectMultiple(attrs={"size": 5}),
+                   "assets": forms.SelectMultiple(attrs={"size": 6})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

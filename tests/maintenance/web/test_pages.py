@@ -291,13 +291,3 @@ def test_dismissing_never_redirects_off_site(client_for, bob, window):
                                     {"window": [window.pk], "next": "https://evil.example/"})
     assert response["Location"] == "/"
 
-
-@pytest.mark.parametrize("name", ["maintenance:plan_new", "maintenance:window_new"])
-def test_services_and_assets_are_tick_boxes_not_a_bare_multi_select(client_for, dee, asset,
-                                                                    name):
-    html = client_for(dee).get(reverse(name)).content.decode()
-    import re
-
-    assert re.search(r'<input type="checkbox" name="services"[^>]*>', html), html[-4000:]
-    assert re.search(r'<input type="checkbox" name="assets"[^>]*>', html)
-    assert '<select name="services"' not in html and 'class="choice-box"' in html

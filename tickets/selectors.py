@@ -4,7 +4,7 @@ import re
 
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 
 from itsm.models import User
@@ -99,12 +99,11 @@ def search_tickets(queryset: QuerySet[Ticket], term: str, *,
         comments = comments.filter(is_internal=False)
     if connection.vendor == "postgresql":
         query = SearchQuery(term, search_type="websearch", config="english")
-        # One id list from two GIN index scans (tickets, then comments), joined back on
-        # the primary key: the search stays as cheap as its matches are few, however many
-        # tickets there are.
-        ids = (Ticket.objects.filter(search=query).order_by().values("pk")
-               .union(comments.filter(search=query).order_by().values("ticket_id")))
-        return queryset.filter(pk__in=ids)
+        # The ticket's own vector OR a readable comment's: the planner can walk the queue's
+        # sort index and stop at a page of matches, instead of collecting every match of a
+        # common word first (an id UNION made 'vpn' at 1M tickets take ~0.9 s).
+        said = comments.filter(ticket_id=OuterRef("pk"), search=query)
+        return queryset.filter(Q(search=query) | Exists(said))
     condition = Q()
     said = Q()
     for word in term.split()[:8]:

@@ -13,6 +13,16 @@
    inserts nothing twice and changes no state twice.
 4. `incidents.incident_reconcile` then opens or resolves incidents for checks whose state calls
    for it, idempotently.
+
+A claim is a lease (docs/DESIGN.md, "Claims are leases"), and moving `next_run_at` on
+is its end: a probe check's runs out when its next slot is due, a heartbeat's after
+`claim_lease()` (its evaluation sets the real next deadline). A batch lost with its
+worker costs each check one slot; the next is claimed on time. The batch itself is worth
+running for `claim_lease()` after its slots and claim: `tasks.dispatch` gives it that
+expiry, so a batch redelivered late (the broker's visibility timeout is an hour) or
+queued behind a dead worker is dropped, not run now for a moment long gone. Redelivered
+within it, a batch records nothing twice and finishes what its first run left undone,
+such as an incident not yet opened.
 """
 
 import asyncio
@@ -20,6 +30,7 @@ import dataclasses
 import json
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -39,6 +50,11 @@ STATE_FIELDS = [
 PROCESS_CHUNK = 500
 
 
+def claim_lease() -> timedelta:
+    """How long a claimed slot stays worth running after its moment (TEND_LEASE_SECONDS)."""
+    return timedelta(seconds=settings.TEND_LEASE_SECONDS)
+
+
 def checks_claim_due(*, now: datetime | None = None, lookahead: int | None = None,
                      limit: int = 20_000) -> list[tuple[int, datetime]]:
     """Claim checks due by now + lookahead; returns [(check id, planned slot)]."""
@@ -46,6 +62,7 @@ def checks_claim_due(*, now: datetime | None = None, lookahead: int | None = Non
     horizon = now + timedelta(seconds=conf.dispatch_lookahead() if lookahead is None
                               else lookahead)
     postgres = connection.vendor == "postgresql"
+    lease = claim_lease()
     with transaction.atomic():
         due = Check.objects.filter(paused=False, next_run_at__lte=horizon).order_by("next_run_at")
         if postgres:
@@ -56,9 +73,10 @@ def checks_claim_due(*, now: datetime | None = None, lookahead: int | None = Non
         for pk, next_run_at, kind, interval, period, uid in rows:
             if kind == Kind.HEARTBEAT:
                 # A heartbeat's next_run_at is its deadline (or the moment of a ping);
-                # the evaluation sets the real next deadline, this is only a fallback.
-                planned, following = next_run_at, max(next_run_at, now) + timedelta(
-                    seconds=period)
+                # the evaluation sets the real next deadline. This is the lease: if the
+                # batch dies, the heartbeat is judged a lease later, not a period later.
+                planned = next_run_at
+                following = max(next_run_at, now) + min(timedelta(seconds=period), lease)
             else:
                 planned, following = slots.plan(next_run_at, now, interval,
                                                 slots.offset_ms(uid, interval))
@@ -151,6 +169,9 @@ def _process_chunk(chunk, now, report) -> list[int]:
                 # has moved on, but a result not stored yet is still stored.
                 if check.kind != Kind.HEARTBEAT:
                     late.append(r)
+                # The first run may have died between the state and its incident.
+                if incidents.incident_reconcile_needed(check=check, now=now):
+                    follow_up.append(check.pk)
                 continue
             if check.kind == Kind.HEARTBEAT:
                 r = _judge_heartbeat(check, r, now)
@@ -186,7 +207,7 @@ def _process_chunk(chunk, now, report) -> list[int]:
         rollup.upsert()
     report["results"] += len(rows)
     report["changes"] += len(changes)
-    return follow_up
+    return list(dict.fromkeys(follow_up))
 
 
 def _store_late(late, rows, rollup, report) -> None:

@@ -22,7 +22,7 @@ def headlines(period, filters, now=None) -> list[Card]:
     previous = period.previous()
     readers = [info for info in REPORTS.values() if info.reads_tickets]
     found = headline.gather([info.module.needs() for info in readers], filters, previous,
-                            period)
+                            period, now)
     cards = []
     for info in REPORTS.values():
         if info.reads_tickets:

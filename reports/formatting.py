@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from itsm.durations import round_half_up
 from reports import tables as t
+from reports.buckets import unit_words
 from tickets.sla import human
 
 DASH = "—"
@@ -112,3 +113,35 @@ def csv_value(value, kind: str):
 
 def formula_safe(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def series_summary(figure: t.Figure, buckets: list) -> str:
+    """A sparkline in words, for screen readers: "Tickets created per day over 30 days:
+    rising from 12 to 18 (low 5, high 20)"."""
+    one, many = unit_words(buckets)
+    known = [(b, v) for b, v in zip(buckets, figure.series or [], strict=False) if v is not None]
+    head = f"{figure.label} per {one} over {len(buckets)} {many if len(buckets) != 1 else one}"
+    if not known:
+        return f"{head}: no data yet"
+
+    def shown(value) -> str:
+        return display(value, figure.kind)
+
+    if len(known) == 1:
+        (bucket, value), = known
+        return f"{head}: only {bucket.label} has data, {shown(value)}"
+    first, last = known[0][1], known[-1][1]
+    low, high = min(v for _b, v in known), max(v for _b, v in known)
+    if abs(high - low) < 1e-9:
+        words = f"{head}: level at {shown(first)}"
+    else:
+        if abs(last - first) < 1e-9:
+            words = f"{head}: from {shown(first)} and back to {shown(last)}"
+        else:
+            words = (f"{head}: {'rising' if last > first else 'falling'} from "
+                     f"{shown(first)} to {shown(last)}")
+        words += f" (low {shown(low)}, high {shown(high)})"
+    missing = len(buckets) - len(known)
+    if missing:
+        words += f"; no data for {missing} {one if missing == 1 else many}"
+    return words

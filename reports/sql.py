@@ -87,6 +87,23 @@ def is_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+def duration_aggregates(metrics: dict[str, tuple[Func, Q]]) -> dict:
+    """Postgres aggregates for each metric's Stats (see `row_stats`)."""
+    aggregates = {}
+    for name, (expression, condition) in metrics.items():
+        aggregates[f"{name}__count"] = Count("pk", filter=condition)
+        aggregates[f"{name}__mean"] = Avg(expression, filter=condition)
+        aggregates[f"{name}__median"] = PercentileCont(expression, 0.5, filter=condition)
+        aggregates[f"{name}__p90"] = PercentileCont(expression, 0.9, filter=condition)
+    return aggregates
+
+
+def row_stats(row: dict, metrics) -> dict[str, Stats]:
+    """The Stats of each metric from a row of `duration_aggregates`."""
+    return {name: Stats(row[f"{name}__count"], row[f"{name}__mean"], row[f"{name}__median"],
+                        row[f"{name}__p90"]) for name in metrics}
+
+
 def duration_stats(queryset: QuerySet, group: str | None,
                    metrics: dict[str, tuple[Func, Q]], extra: dict | None = None) -> dict:
     """{group value: {metric: Stats}} over `queryset`, one query on Postgres.
@@ -99,28 +116,22 @@ def duration_stats(queryset: QuerySet, group: str | None,
     appear next to the metrics.
     """
     if is_postgres():
-        aggregates = dict(extra or {})
-        for name, (expression, condition) in metrics.items():
-            aggregates[f"{name}__count"] = Count("pk", filter=condition)
-            aggregates[f"{name}__mean"] = Avg(expression, filter=condition)
-            aggregates[f"{name}__median"] = PercentileCont(expression, 0.5, filter=condition)
-            aggregates[f"{name}__p90"] = PercentileCont(expression, 0.9, filter=condition)
+        aggregates = {**(extra or {}), **duration_aggregates(metrics)}
         if group is None:
             rows = [{None: None, **queryset.order_by().aggregate(**aggregates)}]
         else:
             rows = list(queryset.order_by().values(group).annotate(**aggregates))
-        return {row.get(group): {
-            **{name: row[name] for name in extra or {}},
-            **{name: Stats(row[f"{name}__count"], row[f"{name}__mean"],
-                           row[f"{name}__median"], row[f"{name}__p90"]) for name in metrics}}
-            for row in rows}
+        return {row.get(group): {**{name: row[name] for name in extra or {}},
+                                 **row_stats(row, metrics)} for row in rows}
     if extra:
         raise ValueError("extra aggregates ride along on Postgres only")
-    return _python_stats(queryset, group, metrics)
+    return {key: {name: summarize(found.get(name, [])) for name in metrics}
+            for key, found in duration_values(queryset, group, metrics).items()}
 
 
-def _python_stats(queryset, group, metrics) -> dict:
-    """SQLite fallback: one query reading each metric's seconds, grouped here."""
+def duration_values(queryset, group, metrics) -> dict:
+    """SQLite fallback: {group value: {metric: [seconds…]}} from one query reading each
+    metric's seconds. With no group, the one key None is always there."""
     from django.db.models import Case, When
 
     annotations = {f"m_{name}": Case(When(condition, then=expression), default=None,
@@ -128,17 +139,15 @@ def _python_stats(queryset, group, metrics) -> dict:
                    for name, (expression, condition) in metrics.items()}
     fields = ([group] if group else []) + list(annotations)
     values: dict = defaultdict(lambda: defaultdict(list))
+    if not group:
+        values[None] = defaultdict(list)
     for row in queryset.order_by().annotate(**annotations).values(*fields):
-        key = row[group] if group else None
-        bucket = values[key]
+        bucket = values[row[group] if group else None]
         for name in metrics:
             value = row[f"m_{name}"]
             if value is not None:
                 bucket[name].append(value)
-    out = {} if group else {None: {name: Stats() for name in metrics}}
-    for key, bucket in values.items():
-        out[key] = {name: summarize(bucket.get(name, [])) for name in metrics}
-    return out
+    return values
 
 
 def summarize(numbers: Iterable[float]) -> Stats:

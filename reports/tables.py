@@ -88,6 +88,9 @@ class Figure:
     better: str = ""  # "up", "down" or "" (neither)
     previous: Any = None
     hint: str = ""
+    # The value in each bucket of the period (reports.buckets), None where unknown; None
+    # for a figure that is a current state with no history (overdue patches now).
+    series: list | None = None
 
     @property
     def change(self):

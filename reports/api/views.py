@@ -17,7 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from reports import params
+from reports import buckets, params
 from reports.dashboard import headlines
 from reports.registry import REPORTS
 from reports.tables import UNITS
@@ -71,6 +71,26 @@ class ReportFigureSerializer(serializers.Serializer):
 
 class ReportTrendFigureSerializer(ReportFigureSerializer):
     previous = NumberField(allow_null=True, help_text="The previous period of equal length.")
+    series = serializers.ListField(
+        child=NumberField(allow_null=True), allow_null=True,
+        help_text="The figure in each of the dashboard's `buckets`, in order; null where "
+                  "nothing is known (no ticket, or a bucket not begun yet). Null for a "
+                  "current state with no history (overdue patches now, open items per "
+                  "person).")
+
+
+class ReportBucketSerializer(serializers.Serializer):
+    """One bucket of a trend: a day, a week (seven days from the period's first) or a
+    calendar month, chosen by the period's length."""
+
+    unit = serializers.CharField(help_text="day, week or month")
+    label = serializers.CharField()
+
+    def get_fields(self):
+        # "from" is a Python keyword: the two dates are added by name.
+        return {"from": serializers.DateField(source="first_day", help_text="Inclusive."),
+                "to": serializers.DateField(source="last_day", help_text="Inclusive."),
+                **super().get_fields()}
 
 
 class ReportColumnSerializer(serializers.Serializer):
@@ -122,6 +142,8 @@ class ReportDashboardSerializer(serializers.Serializer):
     period = ReportPeriodSerializer()
     previous_period = ReportPeriodSerializer()
     filters = ReportFiltersSerializer()
+    buckets = ReportBucketSerializer(many=True, help_text="The buckets every figure's "
+                                                          "`series` is given in.")
     reports = ReportCardSerializer(many=True)
 
 
@@ -185,7 +207,8 @@ class ReportViewSet(viewsets.ViewSet):
         report = REPORTS[name].build(period, filters, limit=EXPORT_LIMIT)
         return Response(ReportSerializer(report).data)
 
-    @extend_schema(summary="The dashboard: headline figures with the previous period",
+    @extend_schema(summary="The dashboard: headline figures with the previous period and "
+                           "their trend",
                    parameters=QUERY, responses={200: ReportDashboardSerializer, 400: BAD_QUERY})
     @action(detail=False, methods=["get"])
     def dashboard(self, request):
@@ -193,7 +216,7 @@ class ReportViewSet(viewsets.ViewSet):
         cards = headlines(period, filters)
         return Response(ReportDashboardSerializer({
             "period": period, "previous_period": period.previous(),
-            "filters": filters.as_dict(),
+            "filters": filters.as_dict(), "buckets": buckets.of(period),
             "reports": [{"report": c.info.key, "title": c.info.title, "figures": c.figures}
                         for c in cards]}).data)
 

@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from itsm.models import Service
 from monitoring.models import Check
-from monitoring.selectors.availability import Span, downtime, downtime_totals
+from monitoring.selectors.availability import Span, downtime, downtime_parts
+from reports import buckets
 from reports.figures import colors, common
 from reports.tables import (
     DATETIME,
@@ -148,11 +149,19 @@ def build(period, filters, *, limit: int | None = 50, now=None) -> Report:
 
 
 def headline_figures(current, previous, filters, now=None) -> list[Figure]:
-    """Service availability in both periods from one read of the state changes."""
+    """Service availability in both periods and in each bucket of this one, from one read
+    of the state changes."""
     now = now or timezone.now()
-    before, after = downtime_totals(previous.start, current.start, current.until(now),
-                                    **_ids(filters))
+    until = current.until(now)
+    trend = buckets.of(current)
+    before, after, *parts = downtime_parts(
+        [(previous.start, current.start), (current.start, until),
+         *[(min(bucket.start, until), min(bucket.end, until)) for bucket in trend]],
+        **_ids(filters))
     return [Figure("uptime", "Service availability", uptime(after), PERCENT, better="up",
-                   previous=uptime(before)),
+                   previous=uptime(before),
+                   series=buckets.observed([uptime(p) for p in parts], trend, now)),
             Figure("unplanned", "Unplanned downtime", _minutes(after.unplanned), MINUTES,
-                   better="down", previous=_minutes(before.unplanned))]
+                   better="down", previous=_minutes(before.unplanned),
+                   series=buckets.observed([_minutes(p.unplanned) for p in parts], trend,
+                                           now))]

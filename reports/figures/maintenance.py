@@ -14,6 +14,7 @@ from django.utils import timezone
 from maintenance import compliance as patch_compliance
 from maintenance import selectors as maintenance_selectors
 from maintenance.models import Advisory, MaintenancePlan, Occurrence, Severity
+from reports import buckets
 from reports.figures import colors, common
 from reports.tables import INT, PERCENT, TEXT, Chart, Column, Figure, Report, Section, Table
 
@@ -130,22 +131,26 @@ def build(period, filters, *, limit=None, now=None) -> Report:
 
 
 def headline_figures(current, previous, filters, now=None) -> list[Figure]:
-    from django.db.models import Case, IntegerField, Value, When
-
     now = now or timezone.now()
+    trend = buckets.of(current)
     rows = maintenance_selectors.annotate_outcome(
-        occurrences(filters, previous.start, current.end), now).annotate(span=Case(
-            When(due_at__gte=current.start, then=Value(1)), default=Value(0),
-            output_field=IntegerField())).order_by().values("span", "outcome").annotate(
-        n=Count("pk"))
-    spans: dict = {0: defaultdict(int), 1: defaultdict(int)}
+        occurrences(filters, previous.start, current.end), now).annotate(
+            slot=buckets.slot("due_at", current, trend)).order_by().values(
+        "slot", "outcome").annotate(n=Count("pk"))
+    slots: dict = defaultdict(lambda: defaultdict(int))
     for row in rows:
-        spans[row["span"]][row["outcome"]] += row["n"]
+        slots[row["slot"]][row["outcome"]] += row["n"]
+    this_period: dict = defaultdict(int)
+    for n in range(len(trend)):
+        for outcome, count in slots[n].items():
+            this_period[outcome] += count
     overdue = sum(s["total"] for s in overdue_by_severity(filters, timezone.localdate(now)))
+    compliance = maintenance_selectors.compliance_percent
     return [
-        Figure("compliance", "Maintenance done on time",
-               maintenance_selectors.compliance_percent(spans[1]), PERCENT, better="up",
-               previous=maintenance_selectors.compliance_percent(spans[0])),
+        Figure("compliance", "Maintenance done on time", compliance(this_period), PERCENT,
+               better="up", previous=compliance(slots[buckets.BEFORE_SLOT]),
+               series=buckets.observed([compliance(slots[n]) for n in range(len(trend))],
+                                       trend, now)),
         Figure("overdue_patches", "Overdue patches now", overdue, better="down",
                hint="no trend: a current state"),
     ]

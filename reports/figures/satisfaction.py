@@ -105,19 +105,27 @@ def from_found(found: headline.Found, current, previous, filters, now) -> list[F
     def value(span, name):
         return found.get(headline.RESOLVED, span, name) or 0
 
+    def series(name):
+        return [v or 0 for v in found.series(headline.RESOLVED, name)]
+
+    stars, rated, resolved = series("sat_stars"), series("sat_rated"), series("sat_resolved")
     now_, before = headline.NOW, headline.BEFORE
     return [
         Figure("average", "Average rating", _average(value(now_, "sat_stars"),
                                                      value(now_, "sat_rated")),
                RATING, better="up",
-               previous=_average(value(before, "sat_stars"), value(before, "sat_rated"))),
+               previous=_average(value(before, "sat_stars"), value(before, "sat_rated")),
+               series=found.observed([_average(s, r) for s, r in zip(stars, rated,
+                                                                     strict=True)])),
         Figure("response_rate", "Rating response rate",
                pct(value(now_, "sat_rated"), value(now_, "sat_resolved")), PERCENT,
                better="up", previous=pct(value(before, "sat_rated"),
-                                         value(before, "sat_resolved"))),
+                                         value(before, "sat_resolved")),
+               series=found.observed([pct(r, n) for r, n in zip(rated, resolved,
+                                                                strict=True)])),
     ]
 
 
 def headline_figures(current, previous, filters, now=None) -> list[Figure]:
-    found = headline.gather([needs()], filters, previous, current)
+    found = headline.gather([needs()], filters, previous, current, now)
     return from_found(found, current, previous, filters, now)

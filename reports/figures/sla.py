@@ -164,15 +164,22 @@ def from_found(found: headline.Found, current, previous, filters, now) -> list[F
         return pct(found.get(headline.RESOLVED, span, f"sla_{kind}_met"),
                    found.get(headline.RESOLVED, span, f"sla_{kind}_counted"))
 
+    def trend(kind):
+        met = found.series(headline.RESOLVED, f"sla_{kind}_met")
+        counted = found.series(headline.RESOLVED, f"sla_{kind}_counted")
+        return found.observed([pct(m, c) for m, c in zip(met, counted, strict=True)])
+
     now_, before = headline.NOW, headline.BEFORE
     return [
         Figure("resolution_percent", "Resolution SLA met", share("resolution", now_),
-               PERCENT, better="up", previous=share("resolution", before)),
+               PERCENT, better="up", previous=share("resolution", before),
+               series=trend("resolution")),
         Figure("response_percent", "First response SLA met", share("response", now_),
-               PERCENT, better="up", previous=share("response", before)),
+               PERCENT, better="up", previous=share("response", before),
+               series=trend("response")),
     ]
 
 
 def headline_figures(current, previous, filters, now=None) -> list[Figure]:
-    found = headline.gather([needs()], filters, previous, current)
+    found = headline.gather([needs()], filters, previous, current, now)
     return from_found(found, current, previous, filters, now)

@@ -126,15 +126,20 @@ def from_found(found: headline.Found, current, previous, filters, now) -> list[F
     def median(name, span):
         return found.stats(headline.RESOLVED, span, name).median
 
+    def trend(name):
+        return found.observed([s.median for s in found.stats_series(headline.RESOLVED, name)])
+
     now_, before = headline.NOW, headline.BEFORE
     return [
         Figure("mtta_median", "Time to first response (median)", median("times_mtta", now_),
-               SECONDS, better="down", previous=median("times_mtta", before)),
+               SECONDS, better="down", previous=median("times_mtta", before),
+               series=trend("times_mtta")),
         Figure("mttr_median", "Time to resolve (median)", median("times_mttr", now_), SECONDS,
-               better="down", previous=median("times_mttr", before)),
+               better="down", previous=median("times_mttr", before),
+               series=trend("times_mttr")),
     ]
 
 
 def headline_figures(current, previous, filters, now=None) -> list[Figure]:
-    found = headline.gather([needs()], filters, previous, current)
+    found = headline.gather([needs()], filters, previous, current, now)
     return from_found(found, current, previous, filters, now)

@@ -206,18 +206,28 @@ def from_found(found: headline.Found, current, previous, filters, now) -> list[F
     def reopen_rate(span):
         return pct(found.get(R, span, "volume_reopened"), found.get(R, span, "volume_resolved"))
 
+    created, resolved = found.series(C, "volume_created"), found.series(R, "volume_resolved")
+    reopened, cancelled = found.series(R, "volume_reopened"), found.series(X, "volume_cancelled")
+    # Open at the end of each bucket, counted back from what is open after the period.
+    backlog, running = [], open_after((after,))
+    for n in reversed(range(len(created))):
+        backlog.insert(0, running)
+        running += resolved[n] + cancelled[n] - created[n]
     return [
         Figure("created", "Tickets created", found.get(C, now_, "volume_created"),
-               previous=found.get(C, before, "volume_created")),
+               previous=found.get(C, before, "volume_created"),
+               series=found.observed(created)),
         Figure("resolved", "Tickets resolved", found.get(R, now_, "volume_resolved"),
-               better="up", previous=found.get(R, before, "volume_resolved")),
+               better="up", previous=found.get(R, before, "volume_resolved"),
+               series=found.observed(resolved)),
         Figure("backlog", "Open at period end", open_after((after,)), better="down",
-               previous=open_after((now_, after))),
+               previous=open_after((now_, after)), series=found.observed(backlog)),
         Figure("reopen_rate", "Reopen rate", reopen_rate(now_), PERCENT, better="down",
-               previous=reopen_rate(before)),
+               previous=reopen_rate(before), series=found.observed(
+                   [pct(o, r) for o, r in zip(reopened, resolved, strict=True)])),
     ]
 
 
 def headline_figures(current, previous, filters, now=None) -> list[Figure]:
-    found = headline.gather([needs()], filters, previous, current)
+    found = headline.gather([needs()], filters, previous, current, now)
     return from_found(found, current, previous, filters, now)

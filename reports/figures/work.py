@@ -221,10 +221,14 @@ def from_found(found: headline.Found, current, previous, filters, now) -> list[F
         return pct(found.get(headline.CREATED, span, "work_proactive"),
                    found.get(headline.CREATED, span, "work_items"))
 
+    trend = [pct(p, n) for p, n in zip(found.series(headline.CREATED, "work_proactive"),
+                                       found.series(headline.CREATED, "work_items"),
+                                       strict=True)]
     return [Figure("proactive_share", "Proactive share of work items", share(headline.NOW),
-                   PERCENT, better="up", previous=share(headline.BEFORE))]
+                   PERCENT, better="up", previous=share(headline.BEFORE),
+                   series=found.observed(trend))]
 
 
 def headline_figures(current, previous, filters, now=None) -> list[Figure]:
-    found = headline.gather([needs()], filters, previous, current)
+    found = headline.gather([needs()], filters, previous, current, now)
     return from_found(found, current, previous, filters, now)

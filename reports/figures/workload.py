@@ -148,5 +148,5 @@ def from_found(found: headline.Found, current, previous, filters, now) -> list[F
 
 
 def headline_figures(current, previous, filters, now=None) -> list[Figure]:
-    found = headline.gather([needs()], filters, previous, current)
+    found = headline.gather([needs()], filters, previous, current, now)
     return from_found(found, current, previous, filters, now)

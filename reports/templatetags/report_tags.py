@@ -57,6 +57,19 @@ def trend_words(figure: t.Figure) -> str:
            f"on the previous period{verdict}"
 
 
+@register.inclusion_tag("reports/_spark.html")
+def sparkline(figure: t.Figure, buckets, key: str) -> dict:
+    """A figure's trend over the period's buckets: a small line drawn by charts.js from a
+    JSON block, and the same trend in words for screen readers."""
+    series = figure.series or []
+    if not any(v is not None for v in series):
+        return {"chart_id": None}
+    return {"chart_id": f"spark-{key}-{figure.key}",
+            "words": formatting.series_summary(figure, buckets),
+            "spec": {"kind": "spark", "labels": [b.label for b in buckets], "data": series,
+                     "shown": [formatting.display(v, figure.kind) for v in series]}}
+
+
 @register.filter
 def folds(table: t.Table, under_chart) -> bool:
     """Rows a chart already shows fold away past a dozen (and do not print); lists with no

@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from itsm.web.sign_in import safe_next
-from reports import params
+from reports import buckets, params
 from reports.dashboard import headlines
 from reports.models import ReportSubscription
 from reports.registry import REPORTS
@@ -50,10 +50,11 @@ def _context(request, form, period, filters, **extra) -> dict:
 def dashboard(request):
     form, period, filters = params.parse(request.GET)
     subscription = ReportSubscription.objects.filter(user=request.user).first()
+    trend = buckets.of(period)
     return render(request, "reports/dashboard.html", _context(
         request, form, period, filters, cards=headlines(period, filters),
         previous=period.previous(), subscribed=bool(subscription and subscription.weekly),
-        section="dashboard"))
+        buckets=trend, bucket_unit=buckets.unit_words(trend)[0], section="dashboard"))
 
 
 @reports_page

@@ -1,8 +1,9 @@
 // Every chart in Tend, drawn with the vendored Chart.js (load vendor/chartjs first).
 // A canvas names its data: data-chart="id" of a JSON block (json_script), or data-spec="{…}"
 // for the many small charts of a board row. spec.kind picks the drawing: "line" and "bar"
-// (reports), "uptime" (bars of hours or days, with an optional latency sparkline) and
-// "latency" (a check's last 24 hours). A file, not inline script, so the CSP forbids inline.
+// (reports), "spark" (a dashboard figure's trend), "uptime" (bars of hours or days, with an
+// optional latency sparkline) and "latency" (a check's last 24 hours). A file, not inline
+// script, so the CSP forbids inline.
 (function () {
   "use strict";
 
@@ -202,7 +203,45 @@
     };
   }
 
-  const KINDS = { line: series, bar: series, uptime: uptime, latency: latency };
+  // A dashboard sparkline: one figure per bucket of the period, no axes, the latest value
+  // marked. Its tooltip (over the page: the canvas is a line tall) names the bucket and the
+  // value as the page writes it (spec.shown), so a duration reads "2 h 5 min", not seconds.
+  function spark(spec) {
+    const c = stateColours();
+    let latest = -1;
+    spec.data.forEach(function (v, i) { if (v !== null) { latest = i; } });
+    // The value range, set here: left to itself a scale a line tall rounds to "nice" ticks
+    // (0–200 for 33–100 %) and flattens the line. A level line sits in the middle.
+    const known = spec.data.filter(function (v) { return v !== null; });
+    const low = Math.min.apply(null, known), high = Math.max.apply(null, known);
+    const pad = high > low ? (high - low) * 0.08 : Math.abs(high) * 0.1 || 1;
+    return {
+      type: "line",
+      data: { labels: spec.labels, datasets: [{
+        data: spec.data, borderColor: c.line, backgroundColor: c.line, borderWidth: 1.5,
+        tension: 0, spanGaps: true, fill: false, pointHoverRadius: 3, clip: false,
+        pointRadius: function (ctx) { return ctx.dataIndex === latest ? 2.5 : 0; }
+      }] },
+      options: {
+        responsive: true, maintainAspectRatio: false, animation: false,
+        layout: { padding: { top: 4, bottom: 4, left: 3, right: 4 } },
+        interaction: { mode: "index", intersect: false },
+        scales: { x: { display: false },
+                  y: { display: false, min: low - pad, max: high + pad } },
+        plugins: {
+          legend: { display: false },
+          tooltip: { enabled: false, external: pageTip, callbacks: {
+            title: function () { return ""; },
+            label: function (ctx) {
+              return spec.labels[ctx.dataIndex] + ": " + spec.shown[ctx.dataIndex];
+            }
+          } }
+        }
+      }
+    };
+  }
+
+  const KINDS = { line: series, bar: series, uptime: uptime, latency: latency, spark: spark };
 
   function spec(canvas) {
     if (canvas.dataset.spec) { return JSON.parse(canvas.dataset.spec); }

@@ -13,6 +13,7 @@ from maintenance import recurrence
 from maintenance.models import MaintenancePlan, MaintenanceWindow
 from maintenance.models.patch import PatchState
 from maintenance.recurrence import Friendly, Repeat, RuleError, Schedule
+from maintenance.web.desk.widgets import TickList
 
 MONTH_DAYS = [(str(d), str(d)) for d in range(1, 32)] + [("-1", "Last day of the month")]
 NTH = [("1", "First"), ("2", "Second"), ("3", "Third"), ("4", "Fourth"), ("-1", "Last")]
@@ -95,8 +96,7 @@ class PlanForm(forms.ModelForm):
         fields = ["title", "kind", "instructions", "services", "assets", "team", "assignee",
                   "priority", "is_active", "creates_window"]
         widgets = {"instructions": forms.Textarea(attrs={"rows": 5}),
-                   "services": forms.SelectMultiple(attrs={"size": 5}),
-                   "assets": forms.SelectMultiple(attrs={"size": 6})}
+                   "services": TickList(noun="services"), "assets": TickList(noun="assets")}
         labels = {"assignee": "Default assignee", "is_active": "Active (uncheck to pause)"}
 
     def __init__(self, *args, **kwargs):
@@ -179,8 +179,7 @@ class WindowForm(forms.ModelForm):
         model = MaintenanceWindow
         fields = ["reason", "details", "starts_at", "ends_at", "services", "assets"]
         widgets = {"details": forms.Textarea(attrs={"rows": 3}),
-                   "services": forms.SelectMultiple(attrs={"size": 5}),
-                   "assets": forms.SelectMultiple(attrs={"size": 6})}
+                   "services": TickList(noun="services"), "assets": TickList(noun="assets")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

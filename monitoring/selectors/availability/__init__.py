@@ -36,7 +36,7 @@ from monitoring.selectors.availability.intervals import (  # noqa: F401
 )
 
 __all__ = ["Availability", "Downtime", "Outage", "Span", "check_availability", "downtime",
-           "downtime_totals", "service_availability"]
+           "downtime_parts", "downtime_totals", "service_availability"]
 
 
 def _engine():
@@ -58,9 +58,19 @@ def downtime_totals(start: datetime, split: datetime, end: datetime, *,
                     service_id: int | None = None, team_id: int | None = None
                     ) -> tuple[Span, Span]:
     """All services together over [start, split) and [split, end), from one read."""
-    if end <= start:
-        return Span(), Span()
-    return _engine().totals(start, split, end, service_id=service_id, team_id=team_id)
+    before, after = downtime_parts([(start, split), (split, end)], service_id=service_id,
+                                   team_id=team_id)
+    return before, after
+
+
+def downtime_parts(parts: list[tuple[datetime, datetime]], *, service_id: int | None = None,
+                   team_id: int | None = None) -> list[Span]:
+    """All services together over each [start, end) of `parts` (which may overlap, or be
+    empty), from one read: a dashboard trend asks for a period and each of its days."""
+    parts = [(a, max(a, b)) for a, b in parts]
+    if not parts or max(b for _a, b in parts) <= min(a for a, _b in parts):
+        return [Span() for _ in parts]
+    return _engine().totals(parts, service_id=service_id, team_id=team_id)
 
 
 def check_availability(check_ids, start: datetime, end: datetime) -> dict[int, Availability]:

@@ -211,18 +211,18 @@ def collect(start: datetime, end: datetime, *, longest: int, **which) -> Downtim
                     outages[:longest])
 
 
-def totals(start: datetime, split: datetime, end: datetime, **which) -> tuple[Span, Span]:
-    """All services of the selected checks together over [start, split) and [split, end)."""
-    _info, services = _read(start, end, which)
-    parts = []
-    for a, b in ((start, split), (split, end)):
+def totals(parts: list[tuple[datetime, datetime]], **which) -> list[Span]:
+    """All services of the selected checks together over each [start, end) of `parts`."""
+    _info, services = _read(min(a for a, _b in parts), max(b for _a, b in parts), which)
+    found = []
+    for a, b in parts:
         part = Span()
         for item in services.values():
             part.monitored += _seconds(intersect(item["monitored"], [(a, b)]))
             part.down += _seconds(intersect(item["down"], [(a, b)]))
             part.planned += _seconds(intersect(item["planned"], [(a, b)]))
-        parts.append(part)
-    return parts[0], parts[1]
+        found.append(part)
+    return found
 
 
 def per_day(item: dict, days: list[datetime]) -> list[tuple[float, float, float]]:

@@ -130,10 +130,11 @@ SELECT * FROM (
 
 TOTALS = RANGES + """
 SELECT p.n, SUM({t_down}), SUM({t_monitored}), SUM({t_planned})
-FROM svc s CROSS JOIN (VALUES (0, tstzmultirange(tstzrange(%(start)s, %(split)s))),
-                              (1, tstzmultirange(tstzrange(%(split)s, %(end)s)))) p(n, part)
+FROM svc s CROSS JOIN (
+  SELECT u.n, tstzmultirange(tstzrange(u.a, u.b)) FROM unnest(%(starts)s::timestamptz[],
+    %(ends)s::timestamptz[]) WITH ORDINALITY AS u(a, b, n)) p(n, part)
 GROUP BY p.n
-"""
+"""  # noqa: S608
 
 LENGTHS = {
     "m_len": "f.monitored_s", "d_len": "f.down_s",
@@ -191,10 +192,13 @@ def collect(start: datetime, end: datetime, *, longest: int, **which) -> Downtim
     return found
 
 
-def totals(start: datetime, split: datetime, end: datetime, **which) -> tuple[Span, Span]:
-    """All services of the selected checks together over [start, split) and [split, end)."""
+def totals(parts: list[tuple[datetime, datetime]], **which) -> list[Span]:
+    """All services of the selected checks together over each [start, end) of `parts`."""
     where, values = _where(**which)
-    rows = _run(TOTALS, where, {**values, "start": start, "split": split, "end": end,
-                                "longest": 0})
-    parts = {n: Span(float(m or 0), float(d or 0), float(p or 0)) for n, d, m, p in rows}
-    return parts.get(0, Span()), parts.get(1, Span())
+    rows = _run(TOTALS, where, {**values, "start": min(a for a, _b in parts),
+                                "end": max(b for _a, b in parts), "longest": 0,
+                                "starts": [a for a, _b in parts],
+                                "ends": [b for _a, b in parts]})
+    found = {n: Span(float(m or 0), float(d or 0), float(p or 0)) for n, d, m, p in rows}
+    # unnest … WITH ORDINALITY counts from 1.
+    return [found.get(n + 1, Span()) for n in range(len(parts))]

@@ -107,7 +107,7 @@ def test_the_schema_documents_the_reports():
 
 def test_the_dashboards_shared_read_gives_each_reports_own_headline(build, team, dee):
     """figures.headline reads each ticket population once for all reports; each report's
-    headline_figures reads alone. Both must agree."""
+    headline_figures reads alone. Both must agree, trends included."""
     from reports.dashboard import headlines
     from reports.registry import REPORTS
 
@@ -123,5 +123,5 @@ def test_the_dashboards_shared_read_gives_each_reports_own_headline(build, team,
     now = utc(2026, 4, 10, 12)
     for card in headlines(march, Filters(), now=now):
         alone = REPORTS[card.info.key].headline(march, march.previous(), Filters(), now=now)
-        assert [(f.key, f.value, f.previous) for f in card.figures] == [
-            (f.key, f.value, f.previous) for f in alone], card.info.key
+        assert [(f.key, f.value, f.previous, f.series) for f in card.figures] == [
+            (f.key, f.value, f.previous, f.series) for f in alone], card.info.key

@@ -202,3 +202,20 @@ def test_the_database_figures_agree_with_monitoring_availability(world, postgres
     assert {pk: span.began for pk, span in found.checks.items()} == {
         pk: span.began for pk, span in python.checks.items()}
     assert found.outages == python.outages
+
+
+def test_headline_trend_has_each_days_availability(world):
+    figures = availability.headline_figures(DAYS, DAYS.previous(), NO_FILTERS, now=NOW)
+    # 2 Mar: Email down 0–2, 10–11 and 11:30–12:30, 1 h of it planned; VPN 30 min
+    # unplanned: 3.5 h of 48 h. 3 Mar: X down from 23:00, 1 h of 48 h.
+    assert figures[0].series == [pytest.approx(round(100 * (1 - 3.5 / 48), 3)),
+                                 pytest.approx(round(100 * (1 - 1 / 48), 3))]
+    assert figures[1].series == [210, 60]
+
+
+def test_headline_trend_knows_nothing_of_days_to_come(world):
+    running = period((2026, 3, 2), (2026, 3, 5))
+    figures = availability.headline_figures(running, running.previous(), NO_FILTERS,
+                                            now=utc(2026, 3, 3, 12))
+    assert figures[1].series[2:] == [None, None]
+    assert figures[1].series[1] == 0  # 3 Mar until noon: X is down only from 23:00

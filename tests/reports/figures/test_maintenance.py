@@ -131,3 +131,16 @@ def test_headline_compares_on_time_share_with_the_previous_period(plans):
                                                       now=NOW)}
     # Previous (29 Jan – 28 Feb): Switches late once → 0 %.
     assert (figures["compliance"].value, figures["compliance"].previous) == (40.0, 0.0)
+
+
+def test_headline_trend_is_the_on_time_share_of_each_day(plans):
+    figures = {f.key: f for f in maintenance.headline_figures(MARCH, MARCH.previous(), NO_FILTERS,
+                                                      now=NOW)}
+    series = figures["compliance"].series
+    assert len(series) == 31
+    # On time 2 and 5 Mar, late 9 Mar, overdue 16 Mar, cancelled 30 Mar; a day with only a
+    # skipped occurrence (23 Mar) or none has no share.
+    assert {day + 1: value for day, value in enumerate(series) if value is not None} == {
+        2: 100.0, 5: 100.0, 9: 0.0, 16: 0.0, 30: 0.0}
+    # Overdue patches are a current state: no history to draw.
+    assert figures["overdue_patches"].series is None

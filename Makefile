@@ -25,9 +25,14 @@ demo: migrate
 	DEBUG=$${DEBUG:-1} TEND_DEMO=1 $(BIN)/python manage.py seed_monitoring
 
 ## web + worker + beat, on SQLite and a file broker unless DATABASE_URL / REDIS_URL are set
+# Links in e-mails point at the port served here unless TEND_BASE_URL says otherwise.
+run: export TEND_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: demo
 	@DEBUG=$${DEBUG:-1} TEND_DEMO=1 $(BIN)/python manage.py demo_logins --port $(PORT)
-	DEBUG=$${DEBUG:-1} PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile start
+# Ctrl-C (or a SIGTERM to the group) is how `make run` ends, not an error: the trap, run
+# once honcho has stopped web, worker and beat, keeps make from reporting "Error 130/143".
+	@trap 'exit 0' INT TERM; DEBUG=$${DEBUG:-1} PATH="$(CURDIR)/$(BIN):$$PATH" \
+		$(BIN)/honcho -f Procfile start
 
 ## style, the import ladder, and the house plan: only services write, no cycles, layout
 lint: $(STAMP)
@@ -47,4 +52,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf var/tend.sqlite3* var/celery var/cache var/media var/test-media
+	rm -rf var/tend.sqlite3* var/celery var/celerybeat-schedule* var/cache var/media var/test-media

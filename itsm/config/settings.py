@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "csp",
     "itsm",
     "tickets",
+    "knowledge",
     "maintenance",
     "monitoring",
     "reports",
@@ -148,6 +149,11 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 # Celery: at-least-once delivery; every task is idempotent.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 if CELERY_BROKER_URL == "filesystem://":
+    # kombu's file broker, quick to stop and quiet about the URL's missing host; and a
+    # worker timer that, like it, wakes every 0.2 s, so a stop (`make run`'s Ctrl-C), which
+    # waits for both, is over before honcho's SIGKILL.
+    CELERY_BROKER_TRANSPORT = "itsm.config.celery:FileTransport"
+    CELERY_WORKER_TIMER_PRECISION = 0.2
     _queue = VAR_DIR / "celery" / "queue"
     # The file transport does not create its folders; a missing one fails every enqueue.
     for _folder in (_queue, VAR_DIR / "celery" / "processed", VAR_DIR / "celery" / "control"):
@@ -237,14 +243,34 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
+# One handler, on the root. Django's own "django" logger keeps no handler of its own (under
+# DEBUG it had one too, so each of its lines came out twice); runserver's access log keeps
+# Django's look (configuring "django" resets its children). A refused request (403) logs
+# one line without a traceback: itsm/web/errors.py handler403.
+_LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "formatters": {
+        "plain": {"format": "[%(asctime)s] %(levelname)s %(name)s: %(message)s",
+                  "datefmt": "%d/%b/%Y %H:%M:%S"},
+        "django.server": {"()": "django.utils.log.ServerFormatter",
+                          "format": "[{server_time}] {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
+    "root": {"handlers": ["console"], "level": _LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": [], "level": _LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }
 
 # Tend's own settings.
+# Links in e-mails. `make run` sets it from the PORT it serves on; PORT itself is no guide
+# here, as honcho gives each process its own (web 8000, worker 8100, beat 8200).
 TEND_BASE_URL = env.str("TEND_BASE_URL", default="http://127.0.0.1:8000")
 TEND_UPLOAD_MAX_BYTES = env.int("TEND_UPLOAD_MAX_MB", default=10) * 1024 * 1024
 TEND_UPLOAD_EXTENSIONS = env.list(

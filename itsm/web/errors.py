@@ -13,6 +13,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.html import escape
+from django.utils.log import log_response
 
 logger = logging.getLogger("itsm.errors")
 
@@ -81,7 +82,12 @@ def handler400(request, exception=None):
 
 
 def handler403(request, exception=None):
-    return error_response(request, 403, _message(exception))
+    response = error_response(request, 403, _message(exception))
+    # A refusal is ordinary, not a fault: one line. Django would log a PermissionDenied with
+    # its whole traceback; it logs no response already marked logged, as this one now is.
+    log_response("Forbidden (Permission denied): %s", request.path, response=response,
+                 request=request)
+    return response
 
 
 def handler404(request, exception=None):

@@ -6,7 +6,7 @@ run does nothing. `manage.py seed_maintenance` runs it.
 """
 
 import random
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -98,18 +98,20 @@ def seed(*, seed: int = 7, days: int = HISTORY_DAYS) -> dict:
         plans = [_plan(spec, users, start) for spec in PLANS]
         counts["plans"] = len(plans)
         moment, planned = start, {}
+        patches, reported = _patch_plan(rng, start, now), {}
         while moment < now:
             clock.move_to(moment)
             generation.occurrences_generate()
-            _work_due(clock, moment, planned, users, rng)
+            _work_due(clock, moment, planned, users, rng, now)
+            _patch_day(moment, patches, reported, users)
             moment += timedelta(hours=1)
         clock.move_to(now)
         generation.occurrences_generate()
         counts["work items"] = Ticket.objects.filter(kind=Kind.MAINTENANCE).count()
         _skip_and_move(plans[2], users["dee"], now)
         counts["windows"] = _windows(users["dee"], now)
-        counts["patches"] = _patches(users["ada"], rng, now)
-        counts["patch follow-ups"] = sum(patching.patch_followups_raise().values())
+        counts["patches"] = _defer_one(users["ada"], now)
+        counts["patch follow-ups"] = Ticket.objects.filter(kind=Kind.PATCH).count()
     return counts
 
 
@@ -129,23 +131,24 @@ def _plan(spec: dict, users: dict, start) -> MaintenancePlan:
                               services=list(Service.objects.filter(name__in=spec["services"])))
 
 
-def _when(ticket: Ticket, rng: random.Random):
-    """When a work item gets done: mostly within its expected time, some late, a few never."""
+def _when(ticket: Ticket, rng: random.Random, now):
+    """When a work item gets done: mostly within its expected time, some late, and a few
+    of the last weeks' not yet (they show as overdue; older ones were caught up)."""
     duration = ticket.maintenance_occurrence.plan.expected_duration
     roll = rng.random()
-    if roll < 0.06:
-        return None  # left open: shows as overdue
+    if roll < 0.06 and ticket.due_at > now - timedelta(days=21):
+        return None
     if roll < 0.2:
         return ticket.due_at + duration + timedelta(hours=rng.randint(1, 30))
     return ticket.due_at + duration * rng.uniform(0.3, 0.95)
 
 
-def _work_due(clock, moment, planned: dict, users: dict, rng: random.Random) -> None:
+def _work_due(clock, moment, planned: dict, users: dict, rng: random.Random, now) -> None:
     """Work each item at its chosen moment (the clock steps back within the hour for it)."""
     for ticket in (Ticket.objects.filter(kind=Kind.MAINTENANCE, status=Status.NEW)
                    .exclude(pk__in=list(planned)).select_related(
                        "maintenance_occurrence__plan")):
-        planned[ticket.pk] = _when(ticket, rng)
+        planned[ticket.pk] = _when(ticket, rng, now)
     due = sorted((at, pk) for pk, at in planned.items() if at is not None and at <= moment)
     for at, pk in due:
         planned[pk] = None
@@ -189,21 +192,74 @@ def _windows(dee, now) -> int:
     return len(specs)
 
 
-def _patches(ada, rng: random.Random, now) -> int:
-    today = now.date()
+def _patch_plan(rng: random.Random, start, now) -> dict:
+    """asset -> (family, [(advisory row, release date, when it gets installed)]): most
+    patches go in before their deadline, some late; those due after today are still
+    missing. Ones installed before the history began are left out (never reported)."""
+    policy = patching.patch_policy_current()
+    today = timezone.localdate(now)
+    plan = {}
     for asset in Asset.objects.filter(kind__in=["server", "vm", "database", "application"]):
         family = "windows" if asset.name.startswith(("erp", "print")) else "linux"
-        pending = []
-        for identifier, title, severity, cvss, age, package, fixed in ADVISORIES:
+        rows = []
+        for row in ADVISORIES:
+            identifier, _title, severity, _cvss, age = row[:5]
             if (family == "windows") != identifier.startswith("KB") or rng.random() < 0.5:
                 continue
-            pending.append(PendingAdvisory(identifier=identifier, title=title,
-                                           severity=severity, cvss=cvss, package=package,
-                                           released_on=today - timedelta(days=age),
-                                           fixed_version=fixed))
-        inventory_apply(asset=asset, actor=ada, software=[
-            {"name": n, "version": v} for n, v in SOFTWARE[family]], pending=pending,
-            source="agent")
+            released = today - timedelta(days=age)
+            days = policy.days_for(severity)
+            if rng.random() < 0.75:
+                installed = released + timedelta(days=days * rng.uniform(0.2, 0.9))
+            else:
+                installed = released + timedelta(days=days + rng.randint(2, 12))
+            at = timezone.make_aware(datetime.combine(installed, time(21, 0)))  # evening window
+            if at > start:
+                rows.append((row, released, at))
+        plan[asset] = (family, rows)
+    return plan
+
+
+def _patch_day(moment, plan: dict, reported: dict, users: dict) -> None:
+    """A day of patch work at its hours: the agents report at 06:00, the follow-up sweep
+    runs at 07:00, and at 10:00 the team picks up new follow-ups and resolves the ones
+    whose patches the agents now report installed."""
+    hour = timezone.localtime(moment).hour
+    if hour == 6:
+        today = timezone.localdate(moment)
+        for asset, (family, rows) in plan.items():
+            pending = [PendingAdvisory(identifier=identifier, title=title, severity=severity,
+                                       cvss=cvss, package=package, fixed_version=fixed,
+                                       released_on=released)
+                       for (identifier, title, severity, cvss, _age, package, fixed), released,
+                       at in rows if released <= today and at > moment]
+            key = sorted(p.identifier for p in pending)
+            if reported.get(asset.pk) == key:
+                continue  # nothing new: the report would change nothing
+            first = asset.pk not in reported
+            reported[asset.pk] = key
+            inventory_apply(asset=asset, actor=users["ada"], pending=pending, source="agent",
+                            software=[{"name": n, "version": v} for n, v in SOFTWARE[family]]
+                            if first else None)
+    elif hour == 7:
+        patching.patch_followups_raise(now=moment)
+    elif hour == 10 and timezone.localtime(moment).weekday() < 5:
+        for ticket in Ticket.objects.filter(kind=Kind.PATCH, status__in=[
+                Status.NEW, Status.IN_PROGRESS]).select_related("team"):
+            left = patching.AssetPatch.objects.filter(follow_up=ticket).exclude(
+                state="installed").count()
+            worker = users["dan"] if ticket.team and ticket.team.name == "Applications" \
+                else users["dee"]
+            if not left:
+                tickets.ticket_transition(ticket=ticket, actor=worker, to=Status.RESOLVED,
+                                          note="Installed; the agent reports it done.")
+            elif ticket.status == Status.NEW:
+                tickets.ticket_transition(ticket=ticket, actor=worker, to=Status.IN_PROGRESS,
+                                          note="Scheduled for this week's patch window.")
+
+
+def _defer_one(ada, now) -> int:
+    """One missing patch deferred with a reason, as teams do; returns how many patches."""
+    today = now.date()
     patch = patching.AssetPatch.objects.filter(state="missing").order_by("pk").first()
     if patch:
         patching.patch_set_state(patch=patch, state="deferred", actor=ada,

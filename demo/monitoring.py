@@ -1,82 +1,227 @@
-"""Demo checks with a few days of history, for `make demo` and screenshots.
+"""Demo checks with a week of history, for `make run` and screenshots.
 
-Creates checks against 127.0.0.1 only (Tend itself, a closed port, localhost), then
-replays N days of made-up results through the real pipeline
-(dispatch.check_results_process), so rollups, state changes and incidents are what the
-engine would have produced.
-`manage.py seed_monitoring` runs it; checks whose names exist are skipped.
+Every probed check watches what `make run` itself serves on $PORT (the sign-in page, a
+stylesheet, the web port) or this machine's resolver, so the demo is healthy from its
+first minute on whatever port it runs; each run re-aims them at its port. The history is
+replayed through the real pipeline (dispatch.check_results_process) with the clock moved
+to each slot (time-machine), so results, rollups, state changes, incidents and their
+timelines are what the engine would have recorded then. It holds one outage, handled: the
+directory DNS stops answering at 05:46 on a weekday, the check goes down at 05:56, Tend
+opens a P2 incident timed on the VPN's 24×7 policy (demo/sla.py), the engineer on call
+answers within minutes and notes the cause, the check recovers and Tend resolves it.
+`manage.py seed_monitoring` runs it; a check that exists (by its name, or by the name an
+earlier demo gave it) is only re-aimed.
 """
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
+from django.db import transaction
 from django.utils import timezone
 
-from itsm.models import Service, Team
+from demo import sla
+from itsm.models import Asset, Service, Team, User
 from itsm.services.catalog import service_save
 from monitoring import services
-from monitoring.models import Check
+from monitoring.models import Check, CheckIncident, Kind
 from monitoring.probes import ProbeResult
 from monitoring.services import dispatch
+from monitoring.services.ping import check_ping
+from tickets import services as tickets
+from tickets.models import Status
+
+SLOT = timedelta(minutes=5)  # the history's resolution (the checks themselves run every 60 s)
+OUTAGE_CHECK = "Directory DNS"
+OUTAGE_AT = time(5, 46)  # first failed run; down at the third, 05:56
+OUTAGE_SLOTS = 9  # 45 minutes
+# The weekly backup's success ping, Sundays (it starts ~25 min earlier). Weekly, with a
+# day's grace: nobody pings it in the demo, so it stays up for a day at least, a week at
+# best, and then rightly says the backup is late.
+BACKUP_PING_AT = (6, time(2, 30))
 
 
 def _specs(port: int) -> list[dict]:
-    svc = {s.name: s for s in Service.objects.all()}
-
-    def service(name):
-        if name not in svc:
-            svc[name] = service_save(actor=None, service=Service(name=name))
-        return svc[name]
-
+    """The demo checks; "former" is the name an earlier demo gave the same check, and
+    "latency" (μ, σ of a log-normal, in ms) what the history's runs took: about what
+    these checks measure on a laptop, so the charts do not jump when real runs begin."""
+    web = f"http://127.0.0.1:{port}"
     return [
-        {"name": "Tend sign-in page", "kind": "http",
-         "target": f"http://127.0.0.1:{port}/accounts/login/", "degraded_ms": 800,
-         "service": service("Intranet")},
-        {"name": "Mail relay SMTP", "kind": "tcp", "target": "127.0.0.1:2525",
-         "service": service("Email")},
-        {"name": "Directory DNS", "kind": "dns", "target": "localhost",
-         "dns_expected": "127.0.0.1", "service": service("VPN")},
-        {"name": "Portal certificate", "kind": "tls", "target": "localhost:8443",
-         "verify_tls": False, "service": service("Intranet")},
-        {"name": "Nightly backup", "kind": "heartbeat", "period": 86400, "grace": 3600,
-         "service": service("Email")},
+        {"name": "Tend sign-in page", "kind": "http", "target": f"{web}/accounts/login/",
+         "keyword": "Sign in", "keyword_mode": "present", "degraded_ms": 800,
+         "service": "IT portal", "latency": (3.9, 0.25)},
+        {"name": "Tend stylesheets", "former": "Portal certificate", "kind": "http",
+         "target": f"{web}/static/css/tend.css", "degraded_ms": 800,
+         "service": "IT portal", "latency": (2.1, 0.3)},
+        {"name": "Tend web port", "former": "Mail relay SMTP", "kind": "tcp",
+         "target": f"127.0.0.1:{port}", "service": "IT portal", "latency": (-0.4, 0.3)},
+        {"name": OUTAGE_CHECK, "kind": "dns", "target": "localhost",
+         "dns_expected": "127.0.0.1", "service": "VPN", "asset": "radius-01",
+         "latency": (-0.2, 0.3)},
+        # A failed backup waits for the morning: P3, on office hours.
+        {"name": "Weekly offsite backup", "former": "Nightly backup", "kind": "heartbeat",
+         "period": 7 * 86400, "grace": 86400, "service": "File shares", "asset": "backup-01",
+         "priority": 3},
     ]
 
 
-def seed(*, days: int = 3, port: int = 8000) -> list[Check]:
-    """Create the demo checks that are missing and replay `days` of results for them."""
-    rng = random.Random(42)  # noqa: S311 - demo data, reproducible on purpose
-    team = Team.objects.order_by("pk").first()
+def _service(name: str) -> Service:
+    return Service.objects.filter(name=name).first() or service_save(
+        actor=None, service=Service(name=name))
+
+
+def _fields(spec: dict) -> dict:
+    """What check_create/check_update take, from a spec."""
+    fields = {k: v for k, v in spec.items() if k not in ("former", "latency", "asset")}
+    service = fields["service"] = _service(spec["service"])
+    fields["asset"] = Asset.objects.filter(name=spec.get("asset", ""), service=service).first()
+    fields["team"] = service.owner_team or Team.objects.order_by("pk").first()
+    return fields
+
+
+def seed(*, days: int = 7, port: int = 8000) -> list[Check]:
+    """Create the demo checks that are missing, with `days` of history; re-aim the others
+    at `port`. Returns the checks it created."""
+    from demo.tickets import quiet_side_effects  # a dev dependency (time-machine)
+
     specs = _specs(port)
+    existing = {c.name: c for c in Check.objects.all()}
+    missing = []
+    with transaction.atomic(), quiet_side_effects():
+        for spec in specs:
+            check = existing.get(spec["name"])
+            if check is not None:
+                services.check_update(check=check, actor=None, target=spec.get("target", ""))
+            elif spec.get("former") in existing:
+                services.check_update(check=existing[spec["former"]], actor=None,
+                                      **_fields(spec))
+            else:
+                missing.append(spec)
+        sla.seed_policies()  # the policies the history's incidents are timed on
+        return _replay(missing, days=days) if missing else []
+
+
+def _outage(now: datetime, earliest: datetime) -> datetime:
+    """05:46 on the latest weekday at least a day and a half back (or soon after `earliest`
+    in a shorter history)."""
+    day = timezone.localtime(now - timedelta(hours=36)).date()
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    at = timezone.make_aware(datetime.combine(day, OUTAGE_AT))
+    return at if at >= earliest else earliest
+
+
+def _replay(specs: list[dict], *, days: int) -> list[Check]:
+    import time_machine
+
+    rng = random.Random(42)  # noqa: S311 - demo data, reproducible on purpose
     now = timezone.now()
-    made = []
-    for spec in specs:
-        if Check.objects.filter(name=spec["name"]).exists():
-            continue
-        check = services.check_create(actor=None, team=team, interval=60, timeout=5, **spec)
-        # Backdated so the history below falls inside the check's life.
-        # writes: allowed because no service rewrites a check's past (demo history only)
-        Check.objects.filter(pk=check.pk).update(created_at=now - timedelta(days=days))
-        made.append(check)
-    start = now - timedelta(days=days)
-    for check in made:
-        # writes: allowed because no service rewrites a check's past (demo history only)
-        check.state_changes.update(at=start)
-    outage = (now - timedelta(days=days - 1, hours=5),
-              now - timedelta(days=days - 1, hours=4, minutes=20))
-    probed = [c for c in made if c.kind != "heartbeat"]
-    t = start
-    while probed and t < now - timedelta(minutes=2):
-        # One batch per slot, as the dispatcher would: incidents open and resolve.
-        batch = []
-        for check in probed:
-            down = outage[0] <= t < outage[1] and check.kind != "dns"
-            latency = rng.lognormvariate(3.2, 0.35)
-            batch.append(ProbeResult(
-                check_id=check.pk, planned_at=t, ran_at=t + timedelta(milliseconds=40),
-                outcome="down" if down else "up", latency_ms=None if down else latency,
-                status_code=None if down else (200 if check.kind == "http" else None),
-                message="Timed out after 5 s." if down else f"OK in {latency:.0f} ms."))
-        dispatch.check_results_process(results=batch, now=t)
-        t += timedelta(minutes=5)
+    outage = _outage(now, now - timedelta(days=days) + timedelta(hours=2))
+    # Slots fall on the outage's first minute, so it starts exactly then.
+    start = outage - SLOT * ((outage - (now - timedelta(days=days))) // SLOT)
+    eventful = (outage - SLOT, outage + SLOT * (OUTAGE_SLOTS + 4))
+    with time_machine.travel(start, tick=False) as clock:
+        made = [services.check_create(actor=None, interval=60, timeout=5, now=start,
+                                      **_fields(spec)) for spec in specs]
+        latency = {c.pk: s["latency"] for c, s in zip(made, specs, strict=True) if "latency" in s}
+        down = {c.pk for c in made if c.name == OUTAGE_CHECK}
+        backup = next((c for c in made if c.kind == Kind.HEARTBEAT), None)
+        work = _incident_work(outage) if down else []
+        quiet: list[ProbeResult] = []  # results of uneventful slots, recorded together
+
+        def record(results, at):
+            clock.move_to(at)
+            dispatch.check_results_process(results=results, now=at)
+
+        t = start
+        while t < now - timedelta(minutes=2):
+            failing = outage <= t < outage + SLOT * OUTAGE_SLOTS
+            results = [_result(rng, check, t, latency[check.pk], failing=failing
+                               and check.pk in down) for check in made if check.pk in latency]
+            local = timezone.localtime(t)
+            ping = backup is not None and local.weekday() == BACKUP_PING_AT[0] and \
+                (local - SLOT).time() < BACKUP_PING_AT[1] <= local.time()
+            if not ping and not eventful[0] <= t <= eventful[1]:
+                quiet += results
+                if len(quiet) >= 400:  # one chunk of check_results_process
+                    record(quiet, t)
+                    quiet = []
+                t += SLOT
+                continue
+            # State may change in this slot: record it alone, at its moment.
+            if quiet:
+                record(quiet, t - SLOT)
+                quiet = []
+            while work and work[0][0] <= t:
+                at, act = work.pop(0)
+                clock.move_to(at)
+                act(_incident(down))
+            if ping:
+                check_ping(uuid=backup.uuid, action="start",
+                           now=t - timedelta(minutes=rng.randint(20, 30)))
+                check_ping(uuid=backup.uuid, now=t)
+                results.append(ProbeResult(check_id=backup.pk, planned_at=t, ran_at=t,
+                                           outcome="heartbeat"))
+            record(results, t)
+            t += SLOT
+        if quiet:
+            record(quiet, t - SLOT)
     return made
+
+
+def _result(rng: random.Random, check: Check, t: datetime, latency: tuple[float, float], *,
+            failing: bool) -> ProbeResult:
+    ran = t + timedelta(milliseconds=rng.randint(5, 60))
+    ms = rng.lognormvariate(*latency)
+    if failing:
+        return ProbeResult(check_id=check.pk, planned_at=t, ran_at=ran, outcome="down",
+                           message=f"Timed out after {check.timeout} s.")
+    if check.kind == Kind.HTTP:
+        return ProbeResult(check_id=check.pk, planned_at=t, ran_at=ran, outcome="up",
+                           latency_ms=ms, status_code=200, message=f"HTTP 200 in {ms:.0f} ms.")
+    if check.kind == Kind.TCP:
+        message = f"Connected to {check.target} in {ms:.0f} ms."
+    else:
+        message = f"{check.target} resolves to {check.dns_expected}."
+    return ProbeResult(check_id=check.pk, planned_at=t, ran_at=ran, outcome="up",
+                       latency_ms=ms, message=message)
+
+
+def _incident(check_ids: set[int]):
+    link = (CheckIncident.objects.filter(owner_id__in=check_ids).select_related("ticket")
+            .order_by("-opened_at").first())
+    return link.ticket if link else None
+
+
+def _incident_work(outage: datetime) -> list[tuple[datetime, object]]:
+    """What the engineer on call does about the outage's incident, and when."""
+    dee = User.objects.filter(username="dee").first()
+    if dee is None:  # no demo people (seed_demo not run): Tend alone opens and resolves it
+        return []
+    answers = outage + SLOT * OUTAGE_SLOTS  # its first good run
+    recovered = answers + SLOT  # the second: up again, and Tend resolves the incident
+
+    def acknowledge(ticket):
+        ticket = tickets.ticket_update(ticket=ticket, actor=dee, assignee=dee)
+        tickets.ticket_transition(
+            ticket=ticket, actor=dee, to=Status.IN_PROGRESS,
+            note="On call, looking at it. VPN users can connect, but internal names do not "
+                 "resolve from the VPN range.")
+
+    def diagnose(ticket):
+        tickets.comment_add(
+            ticket=ticket, actor=dee, internal=True,
+            body="The resolver on radius-01 stopped answering after last night's config "
+                 "reload: a forwarder points at the old DC1 address. Restoring yesterday's "
+                 "config and restarting the resolver.")
+
+    def explain(ticket):
+        tickets.comment_add(
+            ticket=ticket, actor=dee,
+            body=f"Name resolution works again since {timezone.localtime(answers):%H:%M}; "
+                 "VPN users reach internal sites as usual. Cause: a wrong forwarder in the "
+                 "resolver config on radius-01, loaded at night. The reload script now tests "
+                 "a config before it applies it.")
+
+    return [(outage + timedelta(minutes=18), acknowledge),
+            (outage + timedelta(minutes=32), diagnose),
+            (recovered + timedelta(minutes=8), explain)]

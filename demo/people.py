@@ -2,7 +2,8 @@
 
 seed_base() is safe to run again: everything is looked up by name first. Missing rows
 are written through the services the admin uses (itsm.services.directory and catalog,
-tickets.services.config) with actor=None: Tend itself.
+tickets.services.config) with actor=None: Tend itself. The SLA policies for services
+that run around the clock are in demo/sla.py.
 """
 
 import random
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from demo import sla
 from itsm import roles
 from itsm.models import Asset, Service, Team, User
 from itsm.services.catalog import asset_save, service_save
@@ -59,6 +61,8 @@ SERVICES = {
     "File shares": ("Infrastructure", "Department drives and their backups."),
     "Printing": ("Service Desk", "Printers, scanners and print queues."),
     "Website": ("Applications", "The public website and its contact forms."),
+    "IT portal": ("Applications", "This portal: asking IT for help, the support desk, the "
+                                  "API and the service status page."),
 }
 
 # name, kind, service, hostname, ip, location
@@ -182,5 +186,7 @@ def seed_base() -> Demo:
         categories[name] = Category.objects.filter(name=name).first() or category_save(
             actor=None, category=Category(name=name, default_team=teams[team],
                                           description=description))
+    # Before any demo ticket, so their SLA clocks run on these policies from the start.
+    sla.seed_policies()
     return Demo(users=users, teams=teams, services=service_rows, assets=assets,
                 categories=categories)

@@ -71,6 +71,12 @@ HOLD_REASONS = (
     "On hold until the change window on Saturday.",
     "Waiting for the budget holder's approval.",
 )
+# Said when a ticket on hold is picked up again (after HOLD_REASONS, in the same order).
+RESUME_NOTES = (
+    "The part arrived this morning; picking this up again.",
+    "The change window is over; carrying on.",
+    "Approved by the budget holder; going ahead.",
+)
 REOPEN_NOTES = (
     "Sorry, it's happening again since this morning.",
     "It worked for a day but the problem is back.",

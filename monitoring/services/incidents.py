@@ -23,6 +23,7 @@ from monitoring import conf
 from monitoring.models import Check, CheckIncident, CheckResult, IncidentMode, State
 from monitoring.models import Kind as CheckKind
 from monitoring.models.states import describe_duration
+from tickets import rules as ticket_rules
 from tickets import services as ticket_services
 from tickets.models import OPEN_STATUSES, Kind, Source, Status
 
@@ -86,13 +87,22 @@ def _window(check: Check, now: datetime):
         service_id=check.service_id, asset_id=check.asset_id, at=now)
 
 
+def _impact_urgency(priority: int) -> dict:
+    """An impact and urgency that make `priority` in the matrix, the widest impact first
+    (a check watches a whole service; Level.HIGH is 1, so it sorts first). Left at
+    Low × Low, an incident would read "P1" beside them, and the first edit of either would
+    recompute the priority from Low: P1 to P3, and off its SLA policy."""
+    pairs = sorted(pair for pair, p in ticket_rules.priority_matrix().items() if p == priority)
+    return dict(zip(("impact", "urgency"), pairs[0], strict=True)) if pairs else {}
+
+
 def _ticket_fields(check: Check) -> dict:
     asset, service = check.asset, check.service
     if asset is not None and service is not None and asset.service_id not in (None, service.pk):
         asset = None  # the asset moved to another service since the check was saved
     return {"service": service, "asset": asset, "team": check.team,
-            "priority": check.priority, "source": Source.MONITORING,
-            "requester": system_user_get()}
+            "priority": check.priority, **_impact_urgency(check.priority),
+            "source": Source.MONITORING, "requester": system_user_get()}
 
 
 def _check_url(check: Check) -> str:

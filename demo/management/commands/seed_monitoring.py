@@ -1,17 +1,29 @@
-"""`manage.py seed_monitoring`: demo checks with a few days of history (demo/monitoring.py)."""
+"""`manage.py seed_monitoring`: demo checks with a week of history (demo/monitoring.py)."""
 
-from django.core.management.base import BaseCommand
+import os
 
-from demo.monitoring import seed
+from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
-    help = "Create demo checks with history (safe to run twice: skips existing names)."
+    help = ("Create demo checks with history, aimed at the port Tend runs on (safe to run "
+            "again: existing checks are only re-aimed at --port).")
 
     def add_arguments(self, parser):
-        parser.add_argument("--days", type=int, default=3)
-        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--days", type=int, default=7)
+        # `make run` exports PORT; the checks watch what it serves there.
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 8000))
 
-    def handle(self, *args, days, port, **options):
-        made = seed(days=days, port=port)
-        self.stdout.write(f"{len(made)} demo checks with {days} days of history.")
+    def handle(self, *args, days, port, verbosity, **options):
+        from demo.monitoring import seed
+
+        try:
+            made = seed(days=days, port=port)
+        except ImportError as exc:
+            raise CommandError(f"seed_monitoring needs requirements-dev.txt ({exc})") from exc
+        if verbosity:
+            if made:
+                self.stdout.write(f"{len(made)} demo checks with {days} days of history, "
+                                  f"watching port {port}.")
+            else:
+                self.stdout.write(f"Demo checks are there; they watch port {port}.")

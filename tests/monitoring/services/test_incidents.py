@@ -6,7 +6,7 @@ from maintenance.models import MaintenanceWindow
 from monitoring.models import Check, CheckIncident, State
 from monitoring.services import incidents
 from tests.monitoring.helpers import minute
-from tickets.models import Kind, Status, Ticket
+from tickets.models import Kind, Level, Status, Ticket
 
 
 @pytest.fixture
@@ -63,3 +63,25 @@ def test_a_twenty_second_outage_reads_twenty_seconds_on_the_timeline(down):
     link = CheckIncident.objects.get(owner=down)
     messages = TicketEvent.objects.filter(ticket=link.ticket).values_list("message", flat=True)
     assert any("after 20 s of downtime" in message for message in messages), list(messages)
+
+
+@pytest.mark.parametrize(("priority", "impact", "urgency"), [
+    (1, Level.HIGH, Level.HIGH), (2, Level.HIGH, Level.MEDIUM),
+    (3, Level.HIGH, Level.LOW), (4, Level.MEDIUM, Level.LOW)])
+def test_an_incident_has_the_impact_and_urgency_of_its_priority(down, priority, impact,
+                                                                 urgency):
+    Check.objects.filter(pk=down.pk).update(priority=priority)
+    incidents.incident_reconcile(check_id=down.pk, now=minute(5))
+    ticket = CheckIncident.objects.get(owner=down).ticket
+    assert (ticket.priority, ticket.impact, ticket.urgency) == (priority, impact, urgency)
+
+
+def test_raising_the_urgency_of_a_p1_incident_keeps_it_p1(down, dee):
+    from tickets import services as ticket_services
+
+    Check.objects.filter(pk=down.pk).update(priority=1)
+    incidents.incident_reconcile(check_id=down.pk, now=minute(5))
+    ticket = CheckIncident.objects.get(owner=down).ticket
+    # Editing one of the two recomputes the priority from both (the matrix).
+    ticket = ticket_services.ticket_update(ticket=ticket, actor=dee, urgency=Level.HIGH)
+    assert ticket.priority == 1

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from reports.figures import (
     availability,
+    knowledge,
     maintenance,
     satisfaction,
     sla,
@@ -63,4 +64,8 @@ REPORTS = {r.key: r for r in (
                "Average rating and response rate by team; recent comments.", satisfaction),
     ReportInfo("workload", workload.TITLE, "bi-people",
                "Open items per person, resolved per week, time logged.", workload),
+    ReportInfo("knowledge", knowledge.TITLE, "bi-lightbulb",
+               "Deflection rate, helpful answers, tickets resolved with an article, searches "
+               "with no good result, articles due for review.", knowledge,
+               filters=("team", "service")),
 )}

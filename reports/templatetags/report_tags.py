@@ -16,6 +16,8 @@ def cell(row: dict, column: t.Column) -> str:
     url = row.get(f"{column.key}_url")
     if column.kind == t.REF and url:
         return format_html('<a class="ticket-ref" href="{}">{}</a>', url, text)
+    if column.kind == t.TEXT and url:
+        return format_html('<a href="{}">{}</a>', url, text)
     return text
 
 

@@ -49,3 +49,8 @@ def build(alice):
         return ticket
 
     return make
+
+
+# The knowledge report's week, for the figure, page and API tests alike. Imported last: it
+# builds on the helpers above.
+from tests.reports.knowledge_week import kb  # noqa: E402, F401

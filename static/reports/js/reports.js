@@ -33,7 +33,19 @@
     if (event.target.closest("[data-print]")) { window.print(); }
   });
 
+  // The report navigation scrolls sideways on narrow screens: bring the current report
+  // into view, or the last reports' pages open with their own tab out of sight.
+  function showCurrentReport() {
+    const nav = document.querySelector(".report-nav");
+    const current = nav && nav.querySelector("[aria-current=page]");
+    if (!current || nav.scrollWidth <= nav.clientWidth) { return; }
+    const link = current.getBoundingClientRect(), box = nav.getBoundingClientRect();
+    if (link.left >= box.left && link.right <= box.right) { return; }
+    nav.scrollLeft += link.left - box.left - (box.width - link.width) / 2;
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     wireFilters();
+    showCurrentReport();
   });
 })();

@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.authtoken.models import Token
 
 from tests.factories import make_ticket
+from tests.knowledge.role_rules import knowledge_rules, knowledge_world
 from tests.maintenance.role_rules import maintenance_rules, maintenance_world
 from tests.monitoring.role_rules import monitoring_rules, monitoring_world
 from tickets import services
@@ -117,9 +118,10 @@ RULES: dict[str, Rule] = {
 
 RULES.update(maintenance_rules(Rule, who, LOGIN, OK))
 RULES.update(monitoring_rules(Rule, who, LOGIN, OK))
+RULES.update(knowledge_rules(Rule, who, LOGIN, OK))
 RULES.update({f"reports:{name}": Rule(get=REPORT_PAGE) for name in (
     "dashboard", "definitions", "sla", "times", "volume", "availability", "work", "maintenance",
-    "satisfaction", "workload")})
+    "satisfaction", "workload", "knowledge")})
 RULES.update({
     "reports:subscription": Rule(get=POST_ONLY, post=who(LOGIN, 403, 403, 403, OK)),
     "api-report-list": Rule(get=API_REPORTS, api=True),
@@ -177,6 +179,7 @@ def world(alice, bob, dee, manny, team):
             "api-calendar-detail": BusinessCalendar.objects.first().pk,
             **maintenance_world(dee=dee, team=team, ticket=ticket),
             **monitoring_world(),
+            **knowledge_world(dee=dee, alice=alice),
         },
     }
 
@@ -188,7 +191,7 @@ def _url(route: str, name: str, world) -> str:
             return world["ref"]
         if key in ("pk", "uuid"):
             return str(world["pk"][name])
-        return {"uidb64": "MQ", "token": "set-password", "name": "sla"}.get(key, "x")
+        return {"uidb64": "MQ", "token": "set-password", "name": "sla", "number": "1"}.get(key, "x")
 
     path = re.sub(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^)]*\)", fill, route)
     return "/" + path.replace("^", "").replace("$", "")

@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from itsm.api import calendars as core_api
 from itsm.api.auth import MyTokensView, ObtainTokenView
+from knowledge.api import views as knowledge_api
 from maintenance.api import views as maintenance_api
 from monitoring.api import views as monitoring_api
 from reports.api import views as reports_api
@@ -17,6 +18,7 @@ api_sla.register(router)
 core_api.register(router)
 maintenance_api.register(router)
 monitoring_api.register(router)
+knowledge_api.register(router)
 reports_api.register(router)
 
 urlpatterns = [

@@ -46,6 +46,7 @@ urlpatterns = [
     path("api/docs/", api_docs.docs, name="api-docs"),
     path("", include("monitoring.web.urls")),
     path("", include("maintenance.web.urls")),
+    path("", include("knowledge.web.urls")),
     path("reports/", include("reports.web.urls")),
     path("", include("tickets.web.urls")),
 ]

@@ -53,6 +53,8 @@
     const valueAxis = { beginAtZero: true, stacked: spec.stacked,
                         ticks: { callback: function (v) { return format(v, spec.unit); } } };
     if (spec.unit === "%") { valueAxis.suggestedMax = 100; }
+    // A count has no half tickets: whole-number steps, even on a short axis.
+    if (!spec.unit) { valueAxis.ticks.precision = 0; }
     const categoryAxis = { stacked: spec.stacked,
                            ticks: { autoSkip: true, maxRotation: 0, autoSkipPadding: 8 },
                            grid: { display: false } };

@@ -18,8 +18,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from tests.factories import make_ticket
+from tests.knowledge.role_rules import knowledge_world
 from tests.maintenance.role_rules import maintenance_world
 from tests.monitoring.role_rules import monitoring_world
+from tests.reports.knowledge_week import knowledge_activity
 from tests.test_role_matrix import RULES, _url, site_urls
 
 pytestmark = [pytest.mark.browser,
@@ -41,8 +43,9 @@ AXE_RUN = """(exclude) => axe.run(exclude.length ? {exclude: exclude} : document
 NOT_HTML = {"schema", "attachment", "monitoring:ping", "monitoring:ping_start",
             "monitoring:ping_fail"}
 # htmx fragments, not pages: audited inside the page that loads them (plan form, desk
-# ticket of a maintenance occurrence).
-FRAGMENTS = {"maintenance:plan_preview", "maintenance:plan_step_row", "maintenance:work_panel"}
+# ticket of a maintenance occurrence, the portal form's article suggestions).
+FRAGMENTS = {"maintenance:plan_preview", "maintenance:plan_step_row", "maintenance:work_panel",
+             "knowledge:portal_suggest", "knowledge:portal_suggest_article"}
 ROLES = ("anon", "alice", "dee", "manny", "ada")
 
 
@@ -79,10 +82,15 @@ def world(alice, bob, dee, manny, ada, team):
     resolved = make_ticket(alice, title="Printer out of toner", team=team)
     services.ticket_transition(ticket=resolved, actor=dee, to="resolved")
     make_ticket(bob, title="VPN drops every hour", team=team, kind="request")
-    pks = {**maintenance_world(dee=dee, team=team, ticket=ticket), **monitoring_world()}
+    pks = {**maintenance_world(dee=dee, team=team, ticket=ticket), **monitoring_world(),
+           **knowledge_world(dee=dee, alice=alice)}
     _check_history(pks["monitoring:check"])
+    # The knowledge report is audited with a chart and rows in each of its sections.
+    knowledge_activity(article_pk=pks["knowledge:desk_article"], ticket=resolved, dee=dee,
+                       alice=alice)
     work = Occurrence.objects.filter(ticket__isnull=False).first()
-    extra = [f"/t/{resolved.ref}/", "/desk/?view=open"]
+    extra = [f"/t/{resolved.ref}/", "/desk/?view=open", f"/desk/tickets/{resolved.ref}/",
+             "/help/?q=restart"]
     if work:
         extra.append(f"/desk/tickets/{work.ticket.ref}/")
     return {"users": {"alice": alice, "bob": bob, "dee": dee, "manny": manny, "ada": ada},

@@ -15,13 +15,18 @@ FILE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandb
 @require_safe
 def download(request, pk: int):
     attachment = selectors.get_visible_attachment(request.user, pk)
+    return file_response(attachment.file, name=attachment.original_name,
+                         content_type=attachment.content_type, inline=attachment.is_image)
+
+
+def file_response(stored, *, name: str, content_type: str, inline: bool) -> FileResponse:
+    """A stored upload as an inert download (the knowledge base serves its files with it)."""
     try:
-        handle = attachment.file.storage.open(attachment.file.name, "rb")
+        handle = stored.storage.open(stored.name, "rb")
     except OSError as error:  # the row outlived its file (restore, manual cleanup)
         raise Http404("This file is no longer available.") from error
-    response = FileResponse(handle, as_attachment=not attachment.is_image,
-                            filename=attachment.original_name,
-                            content_type=attachment.content_type)
+    response = FileResponse(handle, as_attachment=not inline, filename=name,
+                            content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = FILE_CSP
     # Private user content: no browser or proxy keeps a copy (a shared or later session

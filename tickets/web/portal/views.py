@@ -18,6 +18,7 @@ from itsm.web.forms import add_service_errors
 from itsm.web.paging import CappedPaginator
 from tickets import selectors, services
 from tickets.models import DONE_STATUSES, OPEN_STATUSES, Source, Status, TicketEvent
+from tickets.web.portal.extras import registered_form_parts
 from tickets.web.portal.forms import RatingForm, ReopenForm, ReplyForm, TicketForm
 
 PAGE_SIZE = 25
@@ -62,7 +63,8 @@ def home(request):
 @login_required
 def new(request):
     if request.method != "POST":
-        return render(request, "portal/new.html", {"form": TicketForm()})
+        return render(request, "portal/new.html", {"form": TicketForm(),
+                                                   "form_parts": registered_form_parts()})
     form = TicketForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
@@ -78,7 +80,8 @@ def new(request):
             messages.success(request, f"We received {ticket.ref}. We will e-mail you when "
                                       "someone picks it up.")
             return redirect(ticket)
-    return render(request, "portal/new.html", {"form": form})
+    return render(request, "portal/new.html", {"form": form,
+                                               "form_parts": registered_form_parts()})
 
 
 def _ticket_page(request, ticket, **overrides):

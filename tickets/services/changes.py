@@ -74,7 +74,11 @@ def store_attachments(ticket: Ticket, comment: Comment | None, actor: User, file
         attachment = Attachment(ticket=ticket, comment=comment, uploaded_by=actor,
                                 original_name=name, size=f.size,
                                 content_type=uploads.content_type_for(name))
-        attachment.file.save(name, f, save=False)
+        path = attachment.file.field.generate_filename(attachment, name)
+        # Noted before writing: a write that breaks off (a client gone mid-upload, a full
+        # disk) leaves a partial file under this random name, which the cleanup removes.
+        stored.append(path)
+        attachment.file.name = attachment.file.storage.save(path, f, max_length=255)
         stored.append(attachment.file.name)
         attachment.save()
         events.append(event(ticket, actor, Action.ATTACHED, at=now, new_value=name,

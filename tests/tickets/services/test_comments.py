@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from tests.factories import make_ticket
@@ -95,3 +96,20 @@ def test_a_refused_status_move_leaves_no_reply_and_no_stored_file(alice, dee, se
     assert not Attachment.objects.exists()
     assert stored_files(settings) == []
     assert actions(task) == [("created", "")]
+
+
+class BrokenUpload(SimpleUploadedFile):
+    """An upload whose body breaks off while it is read (the browser went away)."""
+
+    def chunks(self, chunk_size=None):
+        yield b"half of it"
+        raise OSError("connection reset while reading the upload")
+
+
+def test_a_file_breaking_off_midway_leaves_no_partial_file_and_no_reply(alice, dee, settings):
+    ticket = make_ticket(alice)
+    with pytest.raises(OSError):
+        services.ticket_reply(ticket=ticket, actor=dee, body="Logs attached",
+                              files=[upload("first.txt"), BrokenUpload("second.txt", b"x" * 9)])
+    assert stored_files(settings) == []
+    assert not Comment.objects.exists() and not Attachment.objects.exists()

@@ -3,9 +3,10 @@
 Every probed check watches what `make run` itself serves on $PORT (the sign-in page, a
 stylesheet, the web port) or this machine's resolver, so the demo is healthy from its
 first minute on whatever port it runs; each run re-aims them at its port. The history is
-replayed through the real pipeline (dispatch.check_results_process) with the clock moved
-to each slot (time-machine), so results, rollups, state changes, incidents and their
-timelines are what the engine would have recorded then. It holds one outage, handled: the
+replayed through the real pipeline (dispatch.check_results_process, `now=` each slot),
+so results, rollups, state changes, incidents and their timelines are what the engine
+would have recorded then; the weekly backup's heartbeat is pinged by the demo's backup
+job (demo/backup.py), in the history and while the demo runs. It holds one outage, handled: the
 directory DNS stops answering at 05:46 on a weekday, the check goes down at 05:56, Tend
 opens a P2 incident timed on the VPN's 24×7 policy (demo/sla.py), the engineer on call
 answers within minutes and notes the cause, the check recovers and Tend resolves it.
@@ -20,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from demo import sla
+from demo.backup import BACKUP_AT, BACKUP_CHECK, BACKUP_MINUTES, backup_run
 from itsm.models import Asset, Service, Team, User
 from itsm.services.catalog import service_save
 from monitoring import services
@@ -34,10 +36,6 @@ SLOT = timedelta(minutes=5)  # the history's resolution (the checks themselves r
 OUTAGE_CHECK = "Directory DNS"
 OUTAGE_AT = time(5, 46)  # first failed run; down at the third, 05:56
 OUTAGE_SLOTS = 9  # 45 minutes
-# The weekly backup's success ping, Sundays (it starts ~25 min earlier). Weekly, with a
-# day's grace: nobody pings it in the demo, so it stays up for a day at least, a week at
-# best, and then rightly says the backup is late.
-BACKUP_PING_AT = (6, time(2, 30))
 
 
 def _specs(port: int) -> list[dict]:
@@ -58,7 +56,7 @@ def _specs(port: int) -> list[dict]:
          "dns_expected": "127.0.0.1", "service": "VPN", "asset": "radius-01",
          "latency": (-0.2, 0.3)},
         # A failed backup waits for the morning: P3, on office hours.
-        {"name": "Weekly offsite backup", "former": "Nightly backup", "kind": "heartbeat",
+        {"name": BACKUP_CHECK, "former": "Nightly backup", "kind": "heartbeat",
          "period": 7 * 86400, "grace": 86400, "service": "File shares", "asset": "backup-01",
          "priority": 3},
     ]
@@ -97,7 +95,9 @@ def seed(*, days: int = 7, port: int = 8000) -> list[Check]:
             else:
                 missing.append(spec)
         sla.seed_policies()  # the policies the history's incidents are timed on
-        return _replay(missing, days=days) if missing else []
+        made = _replay(missing, days=days) if missing else []
+        backup_run()  # a run missed while the demo was not running (demo/backup.py)
+        return made
 
 
 def _outage(now: datetime, earliest: datetime) -> datetime:
@@ -111,60 +111,55 @@ def _outage(now: datetime, earliest: datetime) -> datetime:
 
 
 def _replay(specs: list[dict], *, days: int) -> list[Check]:
-    import time_machine
-
     rng = random.Random(42)  # noqa: S311 - demo data, reproducible on purpose
     now = timezone.now()
     outage = _outage(now, now - timedelta(days=days) + timedelta(hours=2))
     # Slots fall on the outage's first minute, so it starts exactly then.
     start = outage - SLOT * ((outage - (now - timedelta(days=days))) // SLOT)
     eventful = (outage - SLOT, outage + SLOT * (OUTAGE_SLOTS + 4))
-    with time_machine.travel(start, tick=False) as clock:
-        made = [services.check_create(actor=None, interval=60, timeout=5, now=start,
-                                      **_fields(spec)) for spec in specs]
-        latency = {c.pk: s["latency"] for c, s in zip(made, specs, strict=True) if "latency" in s}
-        down = {c.pk for c in made if c.name == OUTAGE_CHECK}
-        backup = next((c for c in made if c.kind == Kind.HEARTBEAT), None)
-        work = _incident_work(outage) if down else []
-        quiet: list[ProbeResult] = []  # results of uneventful slots, recorded together
+    made = [services.check_create(actor=None, interval=60, timeout=5, now=start,
+                                  **_fields(spec)) for spec in specs]
+    latency = {c.pk: s["latency"] for c, s in zip(made, specs, strict=True) if "latency" in s}
+    down = {c.pk for c in made if c.name == OUTAGE_CHECK}
+    backup = next((c for c in made if c.kind == Kind.HEARTBEAT), None)
+    work = _incident_work(outage) if down else []
+    quiet: list[ProbeResult] = []  # results of uneventful slots, recorded together
 
-        def record(results, at):
-            clock.move_to(at)
-            dispatch.check_results_process(results=results, now=at)
+    def record(results, at):
+        dispatch.check_results_process(results=results, now=at)
 
-        t = start
-        while t < now - timedelta(minutes=2):
-            failing = outage <= t < outage + SLOT * OUTAGE_SLOTS
-            results = [_result(rng, check, t, latency[check.pk], failing=failing
-                               and check.pk in down) for check in made if check.pk in latency]
-            local = timezone.localtime(t)
-            ping = backup is not None and local.weekday() == BACKUP_PING_AT[0] and \
-                (local - SLOT).time() < BACKUP_PING_AT[1] <= local.time()
-            if not ping and not eventful[0] <= t <= eventful[1]:
-                quiet += results
-                if len(quiet) >= 400:  # one chunk of check_results_process
-                    record(quiet, t)
-                    quiet = []
-                t += SLOT
-                continue
-            # State may change in this slot: record it alone, at its moment.
-            if quiet:
-                record(quiet, t - SLOT)
+    t = start
+    while t < now - timedelta(minutes=2):
+        failing = outage <= t < outage + SLOT * OUTAGE_SLOTS
+        results = [_result(rng, check, t, latency[check.pk], failing=failing
+                           and check.pk in down) for check in made if check.pk in latency]
+        local = timezone.localtime(t)
+        ping = backup is not None and local.weekday() == BACKUP_AT[0] and \
+            (local - SLOT).time() < BACKUP_AT[1] <= local.time()
+        if not ping and not eventful[0] <= t <= eventful[1]:
+            quiet += results
+            if len(quiet) >= 400:  # one chunk of check_results_process
+                record(quiet, t)
                 quiet = []
-            while work and work[0][0] <= t:
-                at, act = work.pop(0)
-                clock.move_to(at)
-                act(_incident(down))
-            if ping:
-                check_ping(uuid=backup.uuid, action="start",
-                           now=t - timedelta(minutes=rng.randint(20, 30)))
-                check_ping(uuid=backup.uuid, now=t)
-                results.append(ProbeResult(check_id=backup.pk, planned_at=t, ran_at=t,
-                                           outcome="heartbeat"))
-            record(results, t)
             t += SLOT
+            continue
+        # State may change in this slot: record it alone, at its moment.
         if quiet:
             record(quiet, t - SLOT)
+            quiet = []
+        while work and work[0][0] <= t:
+            at, act = work.pop(0)
+            act(_incident(down), at)
+        if ping:
+            check_ping(uuid=backup.uuid, action="start",
+                       now=t - timedelta(minutes=BACKUP_MINUTES + rng.randint(-5, 5)))
+            check_ping(uuid=backup.uuid, now=t)
+            results.append(ProbeResult(check_id=backup.pk, planned_at=t, ran_at=t,
+                                       outcome="heartbeat"))
+        record(results, t)
+        t += SLOT
+    if quiet:
+        record(quiet, t - SLOT)
     return made
 
 
@@ -200,23 +195,23 @@ def _incident_work(outage: datetime) -> list[tuple[datetime, object]]:
     answers = outage + SLOT * OUTAGE_SLOTS  # its first good run
     recovered = answers + SLOT  # the second: up again, and Tend resolves the incident
 
-    def acknowledge(ticket):
-        ticket = tickets.ticket_update(ticket=ticket, actor=dee, assignee=dee)
+    def acknowledge(ticket, at):
+        ticket = tickets.ticket_update(ticket=ticket, actor=dee, assignee=dee, now=at)
         tickets.ticket_transition(
-            ticket=ticket, actor=dee, to=Status.IN_PROGRESS,
+            ticket=ticket, actor=dee, to=Status.IN_PROGRESS, now=at,
             note="On call, looking at it. VPN users can connect, but internal names do not "
                  "resolve from the VPN range.")
 
-    def diagnose(ticket):
+    def diagnose(ticket, at):
         tickets.comment_add(
-            ticket=ticket, actor=dee, internal=True,
+            ticket=ticket, actor=dee, internal=True, now=at,
             body="The resolver on radius-01 stopped answering after last night's config "
                  "reload: a forwarder points at the old DC1 address. Restoring yesterday's "
                  "config and restarting the resolver.")
 
-    def explain(ticket):
+    def explain(ticket, at):
         tickets.comment_add(
-            ticket=ticket, actor=dee,
+            ticket=ticket, actor=dee, now=at,
             body=f"Name resolution works again since {timezone.localtime(answers):%H:%M}; "
                  "VPN users reach internal sites as usual. Cause: a wrong forwarder in the "
                  "resolver config on radius-01, loaded at night. The reload script now tests "

@@ -13,6 +13,7 @@ tasks are held back throughout (see quiet_side_effects()).
 
 import contextlib
 import heapq
+import logging
 import random
 import sys
 from collections import Counter
@@ -193,18 +194,24 @@ def _timed(rng: random.Random, plan: StoryPlan, filed: datetime, *, index: int,
 def quiet_side_effects():
     """The demo history is in the past: nobody should be e-mailed about it, and no task
     should wait in a broker for a worker that may not be running. Notifications are
-    dropped at the source; anything else a service enqueues runs eagerly into locmem mail.
+    dropped at the source; anything else a service enqueues runs eagerly into locmem mail,
+    without the line per task Celery logs at INFO (a hundred "succeeded" lines from the
+    history's SLA sweeps would bury the seed's own output).
     """
     from itsm.config.celery import app
 
     eager = app.conf.task_always_eager
+    trace = logging.getLogger("celery.app.trace")
+    level = trace.level
     app.conf.task_always_eager = True
+    trace.setLevel(logging.WARNING)
     try:
         with (override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
               services.notifications_muted()):
             yield
     finally:
         app.conf.task_always_eager = eager
+        trace.setLevel(level)
 
 
 # No elapsed time or rate: the clock the bar would read is the travelling one.

@@ -60,7 +60,10 @@ def _renewal_due(check: Check, now: datetime) -> str | None:
 
 
 def incident_reconcile(*, check_id: int, now: datetime | None = None) -> str:
-    """Bring the check's incident in line with its state. Returns what it did."""
+    """Bring the check's incident in line with its state. Returns what it did.
+
+    Everything it writes (the ticket's creation and SLA start, notices, transitions) is
+    dated `now`: a batch processed late, or a replayed history, keeps its own moment."""
     now = now or timezone.now()
     with transaction.atomic():
         check = (Check.objects.select_for_update(of=("self",))
@@ -74,9 +77,9 @@ def incident_reconcile(*, check_id: int, now: datetime | None = None) -> str:
         elif check.state == State.DOWN and check.open_incident_id is None:
             done.append(_open(check, flapping=False, now=now))
         elif check.flapping and check.open_incident and not check.open_incident.flapping:
-            done.append(_mark_flapping(check))
+            done.append(_mark_flapping(check, now))
         elif check.state in UP_STATES and check.open_incident_id and not check.flapping:
-            done.append(_recovered(check))
+            done.append(_recovered(check, now))
         if check.kind == CheckKind.TLS:
             done.append(_renewal(check, now))
         return ", ".join(d for d in done if d) or "nothing"
@@ -152,19 +155,19 @@ def _open(check: Check, *, flapping: bool, now: datetime) -> str:
     if previous and previous.ticket.status in OPEN_STATUSES:
         # "Only comment" mode left it open; one open incident per check, so reuse it.
         ticket_services.ticket_notice(ticket=previous.ticket, message=reason, field="monitoring",
-                                      old=State.UP, new=State.DOWN)
+                                      old=State.UP, new=State.DOWN, now=now)
         link, action = previous, f"resumed {previous.ticket.ref}"
     elif (previous and previous.ticket.status == Status.RESOLVED and previous.recovered_at
           and now - previous.recovered_at <= timedelta(hours=conf.reopen_hours())):
         ticket_services.ticket_transition(ticket=previous.ticket, actor=None,
-                                          to=Status.IN_PROGRESS)
+                                          to=Status.IN_PROGRESS, now=now)
         ticket_services.ticket_notice(ticket=previous.ticket, message=reason,
-                                      field="monitoring", old=State.UP, new=State.DOWN)
+                                      field="monitoring", old=State.UP, new=State.DOWN, now=now)
         link, action = previous, f"reopened {previous.ticket.ref}"
     else:
         ticket = ticket_services.ticket_create(
             title=_title(check, flapping), description=_describe_failure(check),
-            kind=Kind.INCIDENT, **_ticket_fields(check))
+            kind=Kind.INCIDENT, now=now, **_ticket_fields(check))
         link = CheckIncident.objects.create(owner=check, ticket=ticket,
                                             down_since=check.failing_since or check.state_since,
                                             opened_at=now, failures=0, flapping=flapping)
@@ -178,32 +181,32 @@ def _open(check: Check, *, flapping: bool, now: datetime) -> str:
     check.open_incident = link
     check.save(update_fields=["open_incident"])
     if flapping:
-        _flap_notice(link)
+        _flap_notice(link, now)
     return action
 
 
-def _flap_notice(link: CheckIncident) -> None:
+def _flap_notice(link: CheckIncident, now: datetime) -> None:
     ticket_services.ticket_notice(
-        ticket=link.ticket, field="monitoring", new="flapping",
+        ticket=link.ticket, field="monitoring", new="flapping", now=now,
         message=f"{link.owner.name} is flapping ({conf.FLAP_CHANGES} or more ups and downs in "
                 f"{conf.FLAP_WINDOW_SECONDS // 60} min). This incident stays open until it "
                 "has been stable for as long.")
 
 
-def _mark_flapping(check: Check) -> str:
+def _mark_flapping(check: Check, now: datetime) -> str:
     link = check.open_incident
     link.flapping = True
     link.save(update_fields=["flapping"])
-    _flap_notice(link)
+    _flap_notice(link, now)
     return f"marked {link.ticket.ref} flapping"
 
 
-def _recovered(check: Check) -> str:
+def _recovered(check: Check, now: datetime) -> str:
     link = check.open_incident
     ticket = link.ticket
     downtime = describe_duration((check.state_since - link.down_since).total_seconds())
     ticket_services.ticket_notice(
-        ticket=ticket, field="monitoring", old=State.DOWN, new=check.state,
+        ticket=ticket, field="monitoring", old=State.DOWN, new=check.state, now=now,
         message=f"{check.name} is {check.get_state_display().lower()} again after {downtime} "
                 f"of downtime ({link.down_since:%Y-%m-%d %H:%M:%S} – "
                 f"{check.state_since:%H:%M:%S} UTC).")
@@ -211,7 +214,8 @@ def _recovered(check: Check) -> str:
     ticket.refresh_from_db()
     if check.incident_mode == IncidentMode.RESOLVE and ticket.status in OPEN_STATUSES:
         try:
-            ticket_services.ticket_transition(ticket=ticket, actor=None, to=Status.RESOLVED)
+            ticket_services.ticket_transition(ticket=ticket, actor=None, to=Status.RESOLVED,
+                                              now=now)
             action = f"resolved {ticket.ref}"
         except ValidationError as exc:  # e.g. a checklist someone added is not done
             log.info("could not resolve %s: %s", ticket.ref, exc)
@@ -232,7 +236,7 @@ def _renewal(check: Check, now: datetime) -> str | None:
             description=(f"The certificate served by `{_md(host)}` expires on "
                          f"{not_after:%Y-%m-%d %H:%M} UTC, within the warning period of "
                          f"{check.tls_warn_days} days.\n\nCheck: {_check_url(check)}"),
-            kind=Kind.MAINTENANCE, due_at=not_after - timedelta(days=1),
+            kind=Kind.MAINTENANCE, due_at=not_after - timedelta(days=1), now=now,
             **_ticket_fields(check))
         check.renewal_for, check.renewal_ticket = not_after, ticket
         check.save(update_fields=["renewal_for", "renewal_ticket"])
@@ -240,12 +244,13 @@ def _renewal(check: Check, now: datetime) -> str | None:
     if due == "renewed":
         ticket = check.renewal_ticket
         ticket_services.ticket_notice(
-            ticket=ticket, field="certificate", new=f"{not_after:%Y-%m-%d}",
+            ticket=ticket, field="certificate", new=f"{not_after:%Y-%m-%d}", now=now,
             message=f"The certificate was renewed: now valid until {not_after:%Y-%m-%d %H:%M} UTC.")
         ticket.refresh_from_db()
         if ticket.status in OPEN_STATUSES:
             try:
-                ticket_services.ticket_transition(ticket=ticket, actor=None, to=Status.RESOLVED)
+                ticket_services.ticket_transition(ticket=ticket, actor=None, to=Status.RESOLVED,
+                                                  now=now)
             except ValidationError as exc:
                 log.info("could not resolve %s: %s", ticket.ref, exc)
         check.renewal_ticket = None

@@ -183,3 +183,21 @@ def test_demo_titles_are_plain_text_like_every_title():
     marked = [title for story in STORIES for title in story.titles
               if re.search(r"[`*_]|\n", title)]
     assert marked == []
+
+
+def test_tasks_run_while_seeding_log_no_line_each_and_the_level_comes_back(db, caplog):
+    import logging
+
+    from demo.tickets import quiet_side_effects
+    from tickets.tasks import send_escalations
+
+    trace = logging.getLogger("celery.app.trace")
+    before = trace.level
+    with caplog.at_level(logging.INFO):
+        send_escalations.delay()
+        assert any("succeeded" in r.getMessage() for r in caplog.records)  # it does log
+        caplog.clear()
+        with quiet_side_effects():
+            send_escalations.delay()
+        assert not [r for r in caplog.records if r.name == "celery.app.trace"]
+    assert trace.level == before

@@ -2,7 +2,8 @@
 
 Safe to run again and again: people, teams, services, assets and categories are looked
 up by name, and demo tickets are only added while the demo people have fewer than asked.
-The stories are played through tickets.services (demo/tickets.py); `--tickets N`
+The stories are played through tickets.services (demo/tickets.py), then the knowledge
+articles that answer them are written (demo/knowledge.py); `--tickets N`
 bulk-adds scale data for benchmarks (demo/scale.py).
 """
 
@@ -12,6 +13,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
 from itsm import roles
+from knowledge.models import Article
 from tickets.models import Ticket
 
 
@@ -30,6 +32,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, demo_tickets, tickets, batch_size, seed, verbosity, **options):
         try:  # the demo needs development tools (time-machine, tqdm)
+            from demo.knowledge import seed_knowledge
             from demo.people import seed_base
             from demo.scale import SCALE_SOURCE, seed_scale
             from demo.tickets import quiet_side_effects, seed_stories
@@ -41,9 +44,12 @@ class Command(BaseCommand):
         with quiet_side_effects():
             demo = seed_base()
             made = seed_stories(demo, count=demo_tickets, seed=seed, quiet=quiet)
+            articles = seed_knowledge(demo, seed=seed)
         if verbosity:
             self.stdout.write(f"Demo data ready: {made} new demo tickets "
-                              f"({Ticket.objects.exclude(source=SCALE_SOURCE).count()} in all).")
+                              f"({Ticket.objects.exclude(source=SCALE_SOURCE).count()} in all), "
+                              f"{articles} new knowledge articles "
+                              f"({Article.objects.count()} in all).")
         if tickets:
             started = time.monotonic()
             added = seed_scale(demo, target=tickets, batch_size=batch_size, seed=seed,

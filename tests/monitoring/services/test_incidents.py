@@ -25,6 +25,22 @@ def test_a_down_check_gets_one_incident_opened_at_the_moment_given(down):
     assert Ticket.objects.filter(kind=Kind.INCIDENT).count() == 1
 
 
+def test_the_incident_and_its_timeline_are_dated_at_the_moment_given(down):
+    from tickets.models import TicketEvent
+
+    # minute(5) lies in the past: a batch processed late, or a replayed history.
+    incidents.incident_reconcile(check_id=down.pk, now=minute(5))
+    ticket = CheckIncident.objects.get(owner=down).ticket
+    assert ticket.created_at == minute(5)
+    assert minute(5) < ticket.response_due_at < minute(5 + 7 * 24 * 60)
+    Check.objects.filter(pk=down.pk).update(state=State.UP, state_since=minute(20))
+    incidents.incident_reconcile(check_id=down.pk, now=minute(21))
+    ticket.refresh_from_db()
+    assert ticket.resolved_at == minute(21)
+    moments = set(TicketEvent.objects.filter(ticket=ticket).values_list("at", flat=True))
+    assert moments == {minute(5), minute(21)}
+
+
 def test_recovery_resolves_the_incident(down):
     incidents.incident_reconcile(check_id=down.pk, now=minute(5))
     Check.objects.filter(pk=down.pk).update(state=State.UP, state_since=minute(20))

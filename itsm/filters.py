@@ -49,6 +49,12 @@ class SearchField(forms.CharField):
         return clean_search_text(super().to_python(value))
 
 
+# What the schema says of every `q`: the same refusal, as a pattern.
+SEARCH_SCHEMA = {"type": "string", "maxLength": SEARCH_MAX_LENGTH,
+                 "pattern": r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"}
+
+
+@extend_schema_field(SEARCH_SCHEMA)
 class SearchFilter(django_filters.CharFilter):
     field_class = SearchField
 

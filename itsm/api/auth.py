@@ -1,14 +1,20 @@
 """/api/v1/auth/: a username and password for an API token; list and revoke your token."""
 
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers
+from collections.abc import Mapping
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import exceptions, serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from itsm.api.schema import DETAIL
 from itsm.services import tokens
 from itsm.web.limits import LoginLimiter, sign_in_name
+
+THROTTLED = OpenApiResponse(DETAIL, description="Too many attempts from this address or for "
+                                                "this name: wait, then try again.")
 
 
 class TokenInfoSerializer(serializers.Serializer):
@@ -29,9 +35,13 @@ class ObtainTokenView(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
 
-    @extend_schema(request=AuthTokenSerializer,
-                   responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}))
+    @extend_schema(request=AuthTokenSerializer, responses={
+        200: inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+        429: THROTTLED})
     def post(self, request):
+        if not isinstance(request.data, Mapping):  # e.g. a JSON list: nothing to .get()
+            raise exceptions.ValidationError(
+                {"non_field_errors": ["Send an object with a username and a password."]})
         # The limiter and authentication see the same name: " dee", "dee\t" and "DEE"
         # count against dee's limit (itsm/web/limits.py).
         limiter = LoginLimiter(request, str(request.data.get("username", "")))

@@ -4,24 +4,25 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 
+from itsm.api.fields import StrictModelSerializer
 from itsm.api.permissions import ConfigPermission
 from itsm.models import BusinessCalendar, ClosedDate, WorkingPeriod
 from itsm.services import calendars as services
 
 
-class WorkingPeriodSerializer(serializers.ModelSerializer):
+class WorkingPeriodSerializer(StrictModelSerializer):
     class Meta:
         model = WorkingPeriod
         fields = ["weekday", "start", "end"]
 
 
-class ClosedDateSerializer(serializers.ModelSerializer):
+class ClosedDateSerializer(StrictModelSerializer):
     class Meta:
         model = ClosedDate
         fields = ["date", "name"]
 
 
-class BusinessCalendarSerializer(serializers.ModelSerializer):
+class BusinessCalendarSerializer(StrictModelSerializer):
     periods = WorkingPeriodSerializer(many=True)
     closed_dates = ClosedDateSerializer(many=True, required=False)
 

@@ -6,9 +6,12 @@ operation the error statuses the shared machinery answers with, each with its JS
 path names an object, 400 where there is input to refuse, 415 for a body in a type the
 endpoint does not read, 409 for a write that lost a race, 503 while the database is down.
 It also documents request bodies as the JSON they are (form encodings only where files
-go up), times as the `HH:MM[:SS]` strings the API reads and writes, and that an empty
-optional query parameter means "not given".
+go up, where an empty value is how a form says null), times as the `HH:MM[:SS]` strings
+the API reads and writes, and that an empty optional query parameter means "not given"
+(but not an empty item of a list: `?status=` is not a status).
 """
+
+import copy
 
 from drf_spectacular.openapi import AutoSchema
 
@@ -90,6 +93,40 @@ def _json_bodies(operation: dict, components: dict) -> None:
     for media in FORMS:
         if media in content and not _has_files(content[media].get("schema"), components):
             del content[media]
+    for media in FORMS:
+        if media in content:
+            content[media]["schema"] = _form_schema(content[media]["schema"], components)
+
+
+def _body_required(operation: dict, components: dict) -> None:
+    """A body whose schema asks for one key or another (anyOf) cannot be left out."""
+    body = operation.get("requestBody")
+    if not body or body.get("required"):
+        return
+    for media in body.get("content", {}).values():
+        name = media.get("schema", {}).get("$ref", "").rsplit("/", 1)[-1]
+        if "anyOf" in components.get(name, {}):
+            body["required"] = True
+
+
+def _form_schema(schema: dict, components: dict) -> dict:
+    """The form variant of a body: a form has no null, and DRF reads an empty value of a
+    nullable id (or other nullable field) as null, so that is what the form sends."""
+    ref = schema.get("$ref", "")
+    name = ref.rsplit("/", 1)[-1]
+    if name not in components:
+        return schema
+    form_name = name.removesuffix("Request") + "FormRequest"
+    if form_name not in components:
+        form = copy.deepcopy(components[name])
+        for prop, node in form.get("properties", {}).items():
+            if node.pop("nullable", False):
+                outer = {k: node.pop(k) for k in ("description", "readOnly", "writeOnly")
+                         if k in node}
+                form["properties"][prop] = {**outer, "anyOf": [
+                    node, {"type": "string", "maxLength": 0}]}
+        components[form_name] = form
+    return {"$ref": f"#/components/schemas/{form_name}"}
 
 
 def _times(node) -> None:
@@ -114,9 +151,11 @@ def error_responses(result, generator, request, public):
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             _json_bodies(operation, components)
+            _body_required(operation, components)
             for parameter in operation.get("parameters", []):
                 # Filters read an empty value (`?team=`, as forms send it) as "not given".
-                if parameter.get("in") == "query" and not parameter.get("required"):
+                if (parameter.get("in") == "query" and not parameter.get("required")
+                        and parameter.get("schema", {}).get("type") != "array"):
                     parameter.setdefault("allowEmptyValue", True)
             responses = operation["responses"]
             for code in _codes(path, method, operation):

@@ -3,25 +3,41 @@
 from datetime import datetime
 
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
+from itsm.api.fields import (
+    StrictBooleanField,
+    StrictCharField,
+    StrictDecimalField,
+    StrictModelSerializer,
+    StrictRegexField,
+    StrictURLField,
+)
+from itsm.calendars import validate_time_zone
 from itsm.models import Asset, Service, Team, User
 from maintenance import recurrence, selectors, services
 from maintenance.models import MaintenancePlan, MaintenanceWindow, Occurrence
 from maintenance.models.patch import Advisory, AssetPatch, PatchState, Severity
 from maintenance.services.advisories import CVE_RE, DUPLICATE, IDENTIFIER_RE
 
+CVSS = r"^(10(\.0)?|\d(\.\d)?)$"  # 0 to 10, one decimal: the pattern says the range too
+
+
+def _cvss(**kwargs):
+    return StrictDecimalField(max_digits=3, decimal_places=1, min_value=0, max_value=10,
+                              pattern=CVSS, **kwargs)
+
 
 class StepSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=300)
-    requires_note = serializers.BooleanField(default=False)
-    requires_result = serializers.BooleanField(default=False)
+    text = StrictCharField(max_length=300)
+    requires_note = StrictBooleanField(default=False)
+    requires_result = StrictBooleanField(default=False)
 
 
-class PlanSerializer(serializers.ModelSerializer):
+class PlanSerializer(StrictModelSerializer):
     steps = StepSerializer(many=True, required=False, max_length=services.MAX_STEPS)
     assets = serializers.PrimaryKeyRelatedField(many=True, required=False,
                                                 queryset=Asset.objects.all())
@@ -60,7 +76,7 @@ class PlanSerializer(serializers.ModelSerializer):
             return []
         return plan.schedule().preview(timezone.now(), 5)
 
-    @extend_schema_field(OpenApiTypes.FLOAT)
+    @extend_schema_field(serializers.FloatField(allow_null=True))
     def get_compliance(self, plan):
         counts = self.context.get("compliance")
         if counts is None:
@@ -99,10 +115,12 @@ class PlanSerializer(serializers.ModelSerializer):
 
 
 class RulePreviewSerializer(serializers.Serializer):
-    rrule = serializers.CharField(max_length=500)
+    rrule = StrictCharField(max_length=500)
     starts_on = serializers.DateField()
     at_time = serializers.TimeField()
-    time_zone = serializers.ChoiceField(choices=sorted(recurrence.time_zones()))
+    # Text, not an enum of ~600 zones: the schema stays small and the message says why.
+    time_zone = StrictCharField(max_length=64, validators=[validate_time_zone],
+                                help_text="An IANA time zone, e.g. Europe/Berlin.")
 
 
 class RulePreviewResultSerializer(serializers.Serializer):
@@ -137,7 +155,7 @@ class UpcomingSerializer(serializers.Serializer):
 
 class SkipSerializer(serializers.Serializer):
     scheduled_for = serializers.DateTimeField(help_text="The rule's moment (UTC).")
-    reason = serializers.CharField(max_length=2000)
+    reason = StrictCharField(max_length=2000)
 
 
 class MoveSerializer(SkipSerializer):
@@ -145,11 +163,11 @@ class MoveSerializer(SkipSerializer):
 
 
 class OccurrenceChangeSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000)
+    reason = StrictCharField(max_length=2000)
     to = serializers.DateTimeField(required=False, help_text="For a move: the new moment.")
 
 
-class WindowSerializer(serializers.ModelSerializer):
+class WindowSerializer(StrictModelSerializer):
     services = serializers.PrimaryKeyRelatedField(many=True, required=False,
                                                   queryset=Service.objects.all())
     assets = serializers.PrimaryKeyRelatedField(many=True, required=False,
@@ -183,12 +201,13 @@ class WindowSerializer(serializers.ModelSerializer):
         return self._save(instance, validated_data)
 
 
-class AdvisorySerializer(serializers.ModelSerializer):
+class AdvisorySerializer(StrictModelSerializer):
     # An explicit field drops the model's unique check: it is restated here (the service
     # still refuses a duplicate that races past it).
-    identifier = serializers.RegexField(IDENTIFIER_RE, max_length=64, validators=[
+    identifier = StrictRegexField(IDENTIFIER_RE, max_length=64, validators=[
         UniqueValidator(queryset=Advisory.objects.all(), message=DUPLICATE)])
-    cve_ids = serializers.ListField(child=serializers.RegexField(CVE_RE), required=False)
+    cve_ids = serializers.ListField(child=StrictRegexField(CVE_RE), required=False)
+    cvss = _cvss(required=False, allow_null=True)
 
     class Meta:
         model = Advisory
@@ -228,30 +247,36 @@ class AssetPatchSerializer(serializers.ModelSerializer):
 
 class AssetPatchStateSerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=PatchState.choices)
-    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True,
-                                   default="")
+    reason = StrictCharField(max_length=2000, required=False, allow_blank=True, default="")
     deferred_until = serializers.DateField(required=False, allow_null=True, default=None)
 
 
+class AssetPatchStateSchema(OpenApiSerializerExtension):
+    """PATCH …/asset-patches/{id}/ sets a state: `state` is required even in a PATCH."""
+
+    target_class = AssetPatchStateSerializer
+
+    def map_serializer(self, auto_schema, direction):
+        return auto_schema._map_basic_serializer(AssetPatchStateSerializer(), direction)
+
+
 class SoftwareItemSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
-    version = serializers.CharField(max_length=100, required=False, allow_blank=True,
-                                    default="")
+    name = StrictCharField(max_length=200)
+    version = StrictCharField(max_length=100, required=False, allow_blank=True, default="")
 
 
 class PendingItemSerializer(serializers.Serializer):
-    advisory = serializers.RegexField(IDENTIFIER_RE, max_length=64,
-                                      help_text="DSA-5555-1, USN-6543-1, KB5031356…")
-    title = serializers.CharField(max_length=300, required=False, default="")
+    advisory = StrictRegexField(IDENTIFIER_RE, max_length=64,
+                                help_text="DSA-5555-1, USN-6543-1, KB5031356…")
+    title = StrictCharField(max_length=300, required=False, default="")
     severity = serializers.ChoiceField(choices=Severity.choices, required=False, default="")
-    cvss = serializers.DecimalField(max_digits=3, decimal_places=1, min_value=0, max_value=10,
-                                    required=False, allow_null=True, default=None)
-    cve_ids = serializers.ListField(child=serializers.RegexField(CVE_RE), required=False,
+    cvss = _cvss(required=False, allow_null=True, default=None)
+    cve_ids = serializers.ListField(child=StrictRegexField(CVE_RE), required=False,
                                     default=list)
     released_on = serializers.DateField(required=False, allow_null=True, default=None)
-    package = serializers.CharField(max_length=200, required=False, default="")
-    fixed_version = serializers.CharField(max_length=100, required=False, default="")
-    url = serializers.URLField(max_length=200, required=False, default="")
+    package = StrictCharField(max_length=200, required=False, default="")
+    fixed_version = StrictCharField(max_length=100, required=False, default="")
+    url = StrictURLField(max_length=200, required=False, default="")
 
 
 class InventorySerializer(serializers.Serializer):
@@ -260,7 +285,7 @@ class InventorySerializer(serializers.Serializer):
     pending = PendingItemSerializer(many=True, required=False, max_length=5_000,
                                     help_text="Advisories still pending on the asset. "
                                               "Unknown ones need severity and released_on.")
-    complete = serializers.BooleanField(
+    complete = StrictBooleanField(
         default=True, help_text="The pending list is complete: open patches not in it are "
                                 "recorded as installed.")
 
@@ -275,6 +300,17 @@ class InventorySerializer(serializers.Serializer):
         if len(ids) != len(set(ids)):
             raise serializers.ValidationError({"pending": ["An advisory is listed twice."]})
         return attrs
+
+
+class InventorySchema(OpenApiSerializerExtension):
+    """A report sends `software`, `pending` or both (InventorySerializer.validate)."""
+
+    target_class = InventorySerializer
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_basic_serializer(self.target, direction)
+        schema["anyOf"] = [{"required": ["software"]}, {"required": ["pending"]}]
+        return schema
 
 
 class InventoryResultSerializer(serializers.Serializer):

@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import (
+    OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
@@ -21,13 +22,20 @@ from rest_framework import mixins, permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from itsm.api.filters import BooleanFilter
 from itsm.api.permissions import StaffReadAgentWrite
 from itsm.api.schema import SingleObjectSchema
-from itsm.filters import DateTimeFilter
+from itsm.filters import DateTimeFilter, IdFilter
 from itsm.models import Asset
 from maintenance import compliance, recurrence, selectors, services
 from maintenance.api import serializers as s
-from maintenance.models import MaintenancePlan, MaintenanceWindow, Occurrence, PlanStep
+from maintenance.models import (
+    MaintenancePlan,
+    MaintenanceWindow,
+    Occurrence,
+    PlanKind,
+    PlanStep,
+)
 from maintenance.models.patch import Advisory, AssetPatch, PatchState, Severity
 from maintenance.services import patching
 from maintenance.services.inventory import PendingAdvisory, inventory_apply
@@ -44,9 +52,9 @@ class CanIngest(permissions.BasePermission):
 
 
 class PlanFilter(django_filters.FilterSet):
-    active = django_filters.BooleanFilter(field_name="is_active")
-    team = django_filters.NumberFilter(field_name="team_id")
-    kind = django_filters.CharFilter()
+    active = BooleanFilter(field_name="is_active")
+    team = IdFilter(field_name="team_id")
+    kind = django_filters.ChoiceFilter(choices=PlanKind.choices)
 
     class Meta:
         model = MaintenancePlan
@@ -104,7 +112,7 @@ class PlanViewSet(viewsets.ModelViewSet):
 
     @extend_schema(summary="Upcoming occurrences (next ten)",
                    responses=s.UpcomingSerializer(many=True))
-    @action(detail=True, methods=["get"], pagination_class=None)
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def upcoming(self, request, pk=None):
         plan = self.get_object()
         items = selectors.plan_upcoming(plan, now=timezone.now())
@@ -121,7 +129,7 @@ class PlanViewSet(viewsets.ModelViewSet):
         data = _valid(s.SkipSerializer, request)
         occurrence = services.occurrence_skip(plan=plan, scheduled_for=data["scheduled_for"],
                                               actor=request.user, reason=data["reason"])
-        return Response(s.OccurrenceSerializer(occurrence).data)
+        return Response(_occurrence_body(occurrence))
 
     @extend_schema(summary="Move an occurrence, with a reason", request=s.MoveSerializer,
                    responses={200: s.OccurrenceSerializer, 400: BAD_REQUEST, 403: FORBIDDEN})
@@ -132,7 +140,13 @@ class PlanViewSet(viewsets.ModelViewSet):
         occurrence = services.occurrence_move(plan=plan, scheduled_for=data["scheduled_for"],
                                               to=data["to"], actor=request.user,
                                               reason=data["reason"])
-        return Response(s.OccurrenceSerializer(occurrence).data)
+        return Response(_occurrence_body(occurrence))
+
+
+def _occurrence_body(occurrence: Occurrence) -> dict:
+    """A changed occurrence as the list shows it: re-read with its outcome."""
+    rows = Occurrence.objects.select_related("ticket", "plan").filter(pk=occurrence.pk)
+    return s.OccurrenceSerializer(selectors.annotate_outcome(rows, timezone.now()).get()).data
 
 
 def _valid(serializer_class, request) -> dict:
@@ -142,7 +156,7 @@ def _valid(serializer_class, request) -> dict:
 
 
 class OccurrenceFilter(django_filters.FilterSet):
-    plan = django_filters.NumberFilter(field_name="plan_id")
+    plan = IdFilter(field_name="plan_id")
     status = django_filters.ChoiceFilter(choices=Occurrence.Status.choices)
     due_after = DateTimeFilter(field_name="due_at", lookup_expr="gte")
     due_before = DateTimeFilter(field_name="due_at", lookup_expr="lt")
@@ -175,7 +189,7 @@ class OccurrenceViewSet(viewsets.ReadOnlyModelViewSet):
         changed = services.occurrence_skip(plan=occurrence.plan, actor=request.user,
                                            scheduled_for=occurrence.scheduled_for,
                                            reason=data["reason"])
-        return Response(s.OccurrenceSerializer(changed).data)
+        return Response(_occurrence_body(changed))
 
     @extend_schema(summary="Move this occurrence", request=s.OccurrenceChangeSerializer,
                    responses={200: s.OccurrenceSerializer, 400: BAD_REQUEST, 403: FORBIDDEN})
@@ -188,7 +202,7 @@ class OccurrenceViewSet(viewsets.ReadOnlyModelViewSet):
         changed = services.occurrence_move(plan=occurrence.plan, actor=request.user,
                                            scheduled_for=occurrence.scheduled_for,
                                            to=data["to"], reason=data["reason"])
-        return Response(s.OccurrenceSerializer(changed).data)
+        return Response(_occurrence_body(changed))
 
 
 class WindowFilter(django_filters.FilterSet):
@@ -196,8 +210,8 @@ class WindowFilter(django_filters.FilterSet):
                              help_text="Windows open at this moment.")
     ends_after = DateTimeFilter(field_name="ends_at", lookup_expr="gt")
     starts_before = DateTimeFilter(field_name="starts_at", lookup_expr="lt")
-    service = django_filters.NumberFilter(field_name="services")
-    asset = django_filters.NumberFilter(field_name="assets")
+    service = IdFilter(field_name="services")
+    asset = IdFilter(field_name="assets")
 
     class Meta:
         model = MaintenanceWindow
@@ -252,12 +266,12 @@ class AdvisoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
 
 class AssetPatchFilter(django_filters.FilterSet):
-    asset = django_filters.NumberFilter(field_name="asset_id")
+    asset = IdFilter(field_name="asset_id")
     advisory = django_filters.CharFilter(field_name="advisory__identifier")
     state = django_filters.ChoiceFilter(choices=PatchState.choices)
     severity = django_filters.ChoiceFilter(field_name="advisory__severity",
                                            choices=Severity.choices)
-    overdue = django_filters.BooleanFilter(method="filter_overdue")
+    overdue = BooleanFilter(method="filter_overdue")
 
     class Meta:
         model = AssetPatch
@@ -296,7 +310,8 @@ class AssetPatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
 
 @extend_schema(tags=["patches"], parameters=[
-    OpenApiParameter("id", int, OpenApiParameter.PATH, description="The asset's id.")])
+    OpenApiParameter("id", int, OpenApiParameter.PATH, description="The asset's id.",
+                     examples=[OpenApiExample("An asset", value=1)])])
 class InventoryViewSet(viewsets.GenericViewSet):
     serializer_class = s.InventorySerializer
     permission_classes = [permissions.IsAuthenticated, CanIngest]

@@ -20,27 +20,30 @@ from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from itsm.api.fields import StrictCharField, StrictModelSerializer
 from itsm.api.permissions import StaffReadAgentWrite
-from itsm.filters import IdField, SearchField, parse_moment
-from monitoring import selectors, services
+from itsm.filters import MAX_ID, SEARCH_SCHEMA, IdField, SearchField, parse_moment
+from monitoring import conf, selectors, services
 from monitoring.models import Check, CheckResult, CheckStateChange, Kind, State
 from monitoring.services import CONFIG_FIELDS
 
 RANGE = [
     OpenApiParameter("start", OpenApiTypes.DATETIME, description="From (ISO 8601 date or "
                      "date-time, UTC if no offset). Default: 24 hours (results) or 30 days "
-                     "(others) before `end`."),
+                     "(others) before `end`. Before `end`, and at most ten years before it "
+                     "(400 otherwise)."),
     OpenApiParameter("end", OpenApiTypes.DATETIME, description="Until, exclusive. Default: now."),
 ]
+ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 STATES_HELP = "One of: " + ", ".join(State.values) + "."
 OUTCOMES_HELP = "One of: up, degraded, down."
 BAD_REQUEST = OpenApiResponse(description="Field → messages, for every field in error.")
 
 
-class CheckSerializer(serializers.ModelSerializer):
-    target = serializers.CharField(max_length=500, required=False, allow_blank=True,
-                                   help_text="Write: the full target. Read: without "
-                                             "user:password@ unless you may change checks.")
+class CheckSerializer(StrictModelSerializer):
+    target = StrictCharField(max_length=500, required=False, allow_blank=True,
+                             help_text="Write: the full target. Read: without "
+                                       "user:password@ unless you may change checks.")
     # Read-only states as plain strings: an enum per field would give the same choice
     # set several names in the schema (and clash with other apps' "state" enums).
     state = serializers.CharField(read_only=True, help_text=STATES_HELP)
@@ -60,6 +63,14 @@ class CheckSerializer(serializers.ModelSerializer):
                             "last_run_at", "last_outcome", "last_latency_ms",
                             "last_status_code", "last_message", "last_ping_at",
                             "tls_not_after", "created_at", "updated_at"]
+        # The bounds every kind shares (monitoring.validation), so the schema says them;
+        # the rules that depend on the kind stay with the service (a 400 naming the field).
+        extra_kwargs = {
+            "interval": {"min_value": conf.MIN_INTERVAL},
+            "timeout": {"min_value": 1, "max_value": conf.MAX_TIMEOUT},
+            "failure_threshold": {"min_value": 1, "max_value": 100},
+            "recovery_threshold": {"min_value": 1, "max_value": 100},
+        }
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -137,6 +148,14 @@ def _check_query(params) -> dict:
     return query.cleaned_data
 
 
+def _ids(request, name: str) -> list[int]:
+    field = IdField()
+    try:
+        return [field.clean(v) for v in request.query_params.getlist(name) if v != ""]
+    except DjangoValidationError as error:
+        raise exceptions.ValidationError({name: error.messages}) from None
+
+
 def date_range(request, default: timedelta) -> tuple[datetime, datetime]:
     params = request.query_params
     end = _moment(params["end"], "end") if params.get("end") else timezone.now()
@@ -153,9 +172,9 @@ def date_range(request, default: timedelta) -> tuple[datetime, datetime]:
     list=extend_schema(summary="List checks", parameters=[
         OpenApiParameter("state", str, enum=State.values),
         OpenApiParameter("kind", str, enum=Kind.values),
-        OpenApiParameter("service", {"type": "integer", "minimum": 1}),
-        OpenApiParameter("team", {"type": "integer", "minimum": 1}),
-        OpenApiParameter("q", str, description="Words in the name or target.")]),
+        OpenApiParameter("service", ID),
+        OpenApiParameter("team", ID),
+        OpenApiParameter("q", SEARCH_SCHEMA, description="Words in the name or target.")]),
     retrieve=extend_schema(summary="One check"),
     create=extend_schema(summary="Create a check (support engineers)",
                          responses={201: CheckSerializer, 400: BAD_REQUEST}),
@@ -245,17 +264,16 @@ class AvailabilityViewSet(viewsets.ViewSet):
     @extend_schema(
         summary="Availability of checks or services in a range",
         parameters=[*RANGE,
-                    OpenApiParameter("check", int, many=True, description="Check ids."),
-                    OpenApiParameter("service", int, many=True, description="Service ids: "
-                                     "a service is down while any of its checks is down.")],
+                    OpenApiParameter("check", {"type": "array", "items": ID},
+                                     description="Check ids."),
+                    OpenApiParameter("service", {"type": "array", "items": ID},
+                                     description="Service ids: a service is down while any "
+                                                 "of its checks is down.")],
+        description="Send `check` or `service` ids, not both (400 otherwise); at most 500.",
         responses={200: AvailabilitySerializer(many=True), 400: BAD_REQUEST})
     def list(self, request):
         start, end = date_range(request, timedelta(days=30))
-        try:
-            checks = [int(v) for v in request.query_params.getlist("check") if v != ""]
-            service_ids = [int(v) for v in request.query_params.getlist("service") if v != ""]
-        except ValueError as exc:
-            raise exceptions.ValidationError({"check": ["Ids are whole numbers."]}) from exc
+        checks, service_ids = _ids(request, "check"), _ids(request, "service")
         if bool(checks) == bool(service_ids):
             raise exceptions.ValidationError(
                 {"detail": ["Ask for checks (?check=1&check=2) or services (?service=3)."]})

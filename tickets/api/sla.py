@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 
+from itsm.api.fields import StrictModelSerializer
 from itsm.api.permissions import ConfigPermission
 from tickets.models import EscalationRule, Kind, Priority, SlaPolicy, Status
 
@@ -24,7 +25,7 @@ class ModelCleanMixin:
         return attrs
 
 
-class SlaPolicySerializer(ModelCleanMixin, serializers.ModelSerializer):
+class SlaPolicySerializer(ModelCleanMixin, StrictModelSerializer):
     kinds = serializers.ListField(child=serializers.ChoiceField(Kind.choices), required=False)
     priorities = serializers.ListField(child=serializers.ChoiceField(Priority.choices),
                                        required=False)
@@ -41,7 +42,7 @@ class SlaPolicySerializer(ModelCleanMixin, serializers.ModelSerializer):
                   "pause_statuses"]
 
 
-class EscalationRuleSerializer(ModelCleanMixin, serializers.ModelSerializer):
+class EscalationRuleSerializer(ModelCleanMixin, StrictModelSerializer):
     priorities = serializers.ListField(child=serializers.ChoiceField(Priority.choices),
                                        required=False)
 

@@ -36,6 +36,13 @@ def test_bad_credentials_are_a_400_without_a_token(alice):
     assert not Token.objects.exists()
 
 
+@pytest.mark.parametrize("body", [[None, None], "dee", 5])
+def test_a_body_that_is_not_an_object_is_a_400_not_a_500(body):
+    response = APIClient().post(TOKEN_URL, body, format="json")
+    assert response.status_code == 400
+    assert "non_field_errors" in response.json()
+
+
 def test_too_many_failures_are_a_429_even_with_the_right_password(alice, settings):
     settings.TEND_LOGIN_ATTEMPTS = 3
     client = APIClient()

@@ -41,6 +41,7 @@ def test_an_admin_creates_a_calendar_and_a_policy_on_it(ada):
                   {"weekday": 0, "start": "11:00", "end": "13:00"}]}, "periods", "overlaps"),
     ({"periods": [{"weekday": 0, "start": "12:00", "end": "09:00"}]}, "periods",
      "ends before it starts"),
+    ({"name": 42}, "name", "not a number"),
 ])
 def test_bad_calendars_are_refused_with_the_field_named(ada, change, field, message):
     response = api(ada).post("/api/v1/calendars/", {**CALENDAR, **change}, format="json")
@@ -55,6 +56,8 @@ def test_bad_calendars_are_refused_with_the_field_named(ada, change, field, mess
     ({"warning_percent": 100}, "warning_percent"),
     ({"kinds": ["gossip"]}, "kinds"),
     ({"calendar": 99999}, "calendar"),
+    ({"name": 5}, "name"),  # text is text (itsm/api/fields.py)
+    ({"is_active": "yes"}, "is_active"),
 ])
 def test_bad_policies_are_refused(ada, change, field):
     calendar = BusinessCalendar.objects.get(name="Office hours")

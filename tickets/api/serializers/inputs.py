@@ -8,10 +8,12 @@ never silently ignored).
 
 from collections.abc import Mapping
 
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from itsm.api.fields import StrictBooleanField, StrictCharField
 from itsm.models import Asset, Service, Team, User
 from tickets import uploads
 from tickets.api.serializers.outputs import TicketDetailSerializer
@@ -32,7 +34,7 @@ READ_ONLY = "This field is read-only."
 IGNORED_KEYS = frozenset({"csrfmiddlewaretoken"})
 
 
-class TitleField(serializers.CharField):
+class TitleField(StrictCharField):
     """A ticket title: one line (tickets.rules.title_normalise), before validation."""
 
     def to_internal_value(self, data):
@@ -75,6 +77,19 @@ class StrictSerializer(serializers.Serializer):
         return value
 
 
+class StrictSerializerSchema(OpenApiSerializerExtension):
+    """The schema says what StrictSerializer does: a key it does not list is refused."""
+
+    target_class = StrictSerializer
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_basic_serializer(self.target, direction)
+        if direction == "request":
+            schema["additionalProperties"] = False
+        return schema
+
+
 def _files_field(**kwargs):
     # Checked again (types, size, count) by the service; this only documents the shape.
     return serializers.ListField(
@@ -110,8 +125,8 @@ class TicketCreateSerializer(StrictSerializer):
     """A new ticket. A field your role may not set is refused (400), not ignored."""
 
     title = TitleField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX,
-                                        help_text="Markdown.")
+    description = StrictCharField(required=False, allow_blank=True, max_length=TEXT_MAX,
+                                  help_text="Markdown.")
     kind = serializers.ChoiceField(choices=Kind.choices, default=Kind.INCIDENT,
                                    help_text="End users: incident or request only.")
     impact = _level(default=Level.LOW)
@@ -184,19 +199,19 @@ class TransitionSerializer(StrictSerializer):
     """The status to move to, with an optional note posted as a reply."""
 
     status = serializers.ChoiceField(choices=Status.choices)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX,
-                                 help_text="Posted as a public reply. Required when a requester "
-                                           "reopens.")
+    note = StrictCharField(required=False, allow_blank=True, max_length=TEXT_MAX,
+                           help_text="Posted as a public reply. Required when a requester "
+                                     "reopens.")
     version = serializers.IntegerField(min_value=1, required=False)
 
 
 class CommentCreateSerializer(StrictSerializer):
     """A reply or internal note; JSON, or multipart/form-data with `files`."""
 
-    body = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX,
-                                 help_text="Markdown. May be empty when files are attached.")
-    internal = serializers.BooleanField(default=False,
-                                        help_text="An internal note (support engineers only).")
+    body = StrictCharField(required=False, allow_blank=True, max_length=TEXT_MAX,
+                           help_text="Markdown. May be empty when files are attached.")
+    internal = StrictBooleanField(default=False,
+                                  help_text="An internal note (support engineers only).")
     files = _files_field(required=False, help_text="multipart/form-data only.")
 
     def validate_internal(self, internal):
@@ -208,11 +223,12 @@ class CommentCreateSerializer(StrictSerializer):
 class AttachmentUploadSerializer(CommentCreateSerializer):
     """Files, with an optional message: they are posted as one comment."""
 
-    files = _files_field(allow_empty=False, help_text="One or more files (repeat the field).")
+    files = _files_field(allow_empty=False, min_length=1,
+                         help_text="One or more files (repeat the field).")
 
 
 class RateSerializer(StrictSerializer):
     """How the requester rates the help: 1 to 5 stars."""
 
     rating = serializers.IntegerField(min_value=1, max_value=5)
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    comment = StrictCharField(required=False, allow_blank=True, max_length=2000)

@@ -1,10 +1,14 @@
 """Serializers for /api/v1/kb/…: articles (writes through knowledge.services), versions,
 files, feedback, links, and search results."""
 
+from collections.abc import Mapping
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from itsm.api.fields import StrictBooleanField, StrictCharField, StrictModelSerializer
+from itsm.filters import CONTROL, CONTROL_MESSAGE
 from itsm.models import Asset, Service, User
 from knowledge import services
 from knowledge.models import Article, ArticleAttachment, ArticleTicketLink, ArticleVersion
@@ -15,9 +19,18 @@ EDITABLE = ("title", "symptoms", "cause", "resolution", "audience", "confidence"
             "asset_kinds", "owner", "review_at")
 
 
-class ArticleSerializer(serializers.ModelSerializer):
-    services = serializers.PrimaryKeyRelatedField(
-        many=True, required=False, queryset=Service.objects.filter(is_active=True))
+class IdList(serializers.ManyRelatedField):
+    """Ids as a JSON list: DRF's many=True iterates an object's keys, reading {} as []."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+
+class ArticleSerializer(StrictModelSerializer):
+    services = IdList(child_relation=serializers.PrimaryKeyRelatedField(
+        queryset=Service.objects.filter(is_active=True)), required=False)
     category = serializers.PrimaryKeyRelatedField(
         queryset=Category.objects.filter(is_active=True), allow_null=True, required=False)
     owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True),
@@ -108,15 +121,14 @@ class RestoreSerializer(serializers.Serializer):
     version = serializers.IntegerField(min_value=1, help_text="The version to bring back.")
 
 
-class RequiredBoolean(serializers.BooleanField):
+class RequiredBoolean(StrictBooleanField):
     # DRF reads a boolean missing from a form post as False; an answer must be given.
     default_empty_html = serializers.empty
 
 
 class FeedbackSerializer(serializers.Serializer):
     helpful = RequiredBoolean(help_text="Was this helpful?")
-    reason = serializers.CharField(max_length=500, required=False, allow_blank=True,
-                                   default="")
+    reason = StrictCharField(max_length=500, required=False, allow_blank=True, default="")
 
 
 class FeedbackResultSerializer(serializers.Serializer):
@@ -126,7 +138,7 @@ class FeedbackResultSerializer(serializers.Serializer):
 
 
 class LinkInputSerializer(serializers.Serializer):
-    ticket = serializers.CharField(max_length=30, help_text="A ticket reference, e.g. INC-1042.")
+    ticket = StrictCharField(max_length=30, help_text="A ticket reference, e.g. INC-1042.")
 
 
 class LinkSerializer(serializers.ModelSerializer):
@@ -140,8 +152,24 @@ class LinkSerializer(serializers.ModelSerializer):
         fields = ["ticket", "title", "status", "by", "at"]
 
 
+class QueryField(StrictCharField):
+    """What the user typed: at most 200 characters as sent (the schema's maxLength counts
+    them untrimmed), no control characters, and something besides whitespace."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=200, trim_whitespace=False, **kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if CONTROL.search(value):
+            raise serializers.ValidationError(CONTROL_MESSAGE, code="control_characters")
+        if not value.strip():
+            self.fail("blank")
+        return value
+
+
 class SearchQuerySerializer(serializers.Serializer):
-    q = serializers.CharField(max_length=200, help_text="What the user typed.")
+    q = QueryField(help_text="What the user typed.")
     service = serializers.PrimaryKeyRelatedField(
         queryset=Service.objects.filter(is_active=True), required=False, allow_null=True,
         help_text="Only articles for this service (or for no service in particular).")

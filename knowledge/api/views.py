@@ -8,6 +8,7 @@ ValidationError is a 400 with field messages and PermissionDenied a 403.
 """
 
 import django_filters
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -20,6 +21,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from itsm.api.schema import SingleObjectSchema
+from itsm.filters import CONTROL, MAX_ID, IdFilter
 from knowledge import rules, selectors, services
 from knowledge.api import serializers as s
 from knowledge.models import Article, Audience, Confidence
@@ -57,12 +60,23 @@ class ArticlePermission(permissions.BasePermission):
 class ArticleFilter(django_filters.FilterSet):
     audience = django_filters.ChoiceFilter(choices=Audience.choices)
     confidence = django_filters.ChoiceFilter(choices=Confidence.choices)
-    category = django_filters.NumberFilter(field_name="category_id")
-    service = django_filters.NumberFilter(field_name="services")
+    category = IdFilter(field_name="category_id")
+    service = IdFilter(field_name="services")
 
     class Meta:
         model = Article
         fields = ["audience", "confidence", "category", "service"]
+
+
+class ArticleSchema(AutoSchema):
+    """Reads need no sign-in (ArticlePermission; anonymous callers get public articles),
+    apart from the version history: the schema offers the anonymous `{}` for them."""
+
+    def get_auth(self):
+        auths = super().get_auth()
+        if self.method in permissions.SAFE_METHODS and self.view.action != "versions":
+            auths.append({})
+        return auths
 
 
 @extend_schema(tags=["knowledge"])
@@ -85,6 +99,7 @@ class ArticleFilter(django_filters.FilterSet):
 class ArticleViewSet(viewsets.ModelViewSet):
     serializer_class = s.ArticleSerializer
     permission_classes = [ArticlePermission]
+    schema = ArticleSchema()
     filterset_class = ArticleFilter
     queryset = Article.objects.none()
 
@@ -134,7 +149,7 @@ class ArticleViewSet(viewsets.ModelViewSet):
 
     @extend_schema(summary="Every version, newest first",
                    responses=s.VersionSerializer(many=True))
-    @action(detail=True, methods=["get"], pagination_class=None)
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def versions(self, request, pk=None):
         article = self.get_object()
         rows = article.versions.select_related("by").order_by("-number")
@@ -167,7 +182,7 @@ class ArticleViewSet(viewsets.ModelViewSet):
     @extend_schema(methods=["post"], summary="Link this article to a ticket",
                    request=s.LinkInputSerializer,
                    responses={201: s.LinkSerializer, 400: BAD_REQUEST, 403: FORBIDDEN})
-    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def links(self, request, pk=None):
         article = self.get_object()
         if request.method == "GET":
@@ -189,6 +204,7 @@ def _valid(serializer_class, request, data=None) -> dict:
 
 class _Search(viewsets.ViewSet):
     permission_classes = [permissions.AllowAny]
+    schema = SingleObjectSchema()  # one object: the count and the ranked hits
     pagination_class = None
     limit = SEARCH_LIMIT
 
@@ -203,12 +219,17 @@ class _Search(viewsets.ViewSet):
                                                  context={"request": request}).data)
 
 
+# q as SearchQuerySerializer reads it: no control characters, not only whitespace.
+_CONTROLS = CONTROL.pattern.strip("[]")
+QUERY = {"type": "string", "minLength": 1, "maxLength": 200,
+         "pattern": rf"^[^{_CONTROLS}]*[^\s{_CONTROLS}][^{_CONTROLS}]*$"}
 QUERY_PARAMETERS = [
-    OpenApiParameter("q", str, required=True, description="What the user typed."),
-    OpenApiParameter("service", int, description="A service id: only its articles and "
-                                                 "general ones."),
-    OpenApiParameter("limit", int, description="How many (at most 5 for suggest, 20 for "
-                                               "search)."),
+    OpenApiParameter("q", QUERY, required=True, description="What the user typed."),
+    OpenApiParameter("service", {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                     description="An active service's id: only its articles and general "
+                                 "ones (an unknown id is a 400)."),
+    OpenApiParameter("limit", {"type": "integer", "minimum": 1, "maximum": SEARCH_LIMIT},
+                     description="How many (at most 5 for suggest, 20 for search)."),
 ]
 
 

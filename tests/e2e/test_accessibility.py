@@ -38,10 +38,11 @@ AXE_RUN = """(exclude) => axe.run(exclude.length ? {exclude: exclude} : document
                     targets: v.nodes.map(n => n.target.join(' '))})))"""
 
 # Not HTML pages, so not audited: the API (JSON; its Swagger page api-docs *is* audited),
-# the OpenAPI schema (YAML), attachment downloads, and the heartbeat pings (plain text for
-# cron jobs). The Django admin is audited below through Tend's own admin pages only.
-NOT_HTML = {"schema", "attachment", "monitoring:ping", "monitoring:ping_start",
-            "monitoring:ping_fail"}
+# the OpenAPI schema (YAML), ticket and article attachment downloads, and the heartbeat
+# pings (plain text for cron jobs). The Django admin is audited below through Tend's own
+# admin pages only.
+NOT_HTML = {"schema", "attachment", "knowledge:file", "monitoring:ping",
+            "monitoring:ping_start", "monitoring:ping_fail"}
 # htmx fragments, not pages: audited inside the page that loads them (plan form, desk
 # ticket of a maintenance occurrence, the portal form's article suggestions).
 FRAGMENTS = {"maintenance:plan_preview", "maintenance:plan_step_row", "maintenance:work_panel",
@@ -182,7 +183,7 @@ def widgets(page, base: str, found: list[str]) -> None:
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.getAttribute('href')") == "#main"
     # The user menu: reached by Tab along the main nav, opened with Enter.
-    menu = page.locator("nav .dropdown-toggle")
+    menu = page.locator("nav .dropdown-toggle").last  # the user menu, after Self-service
     for _ in range(20):
         page.keyboard.press("Tab")
         if menu.evaluate("e => e === document.activeElement"):
@@ -191,7 +192,7 @@ def widgets(page, base: str, found: list[str]) -> None:
         raise AssertionError("user menu: not reachable with Tab")
     page.keyboard.press("Enter")
     page.locator("nav .dropdown-menu.show").wait_for()
-    first = page.locator("nav .dropdown-menu .dropdown-item").first
+    first = page.locator("nav .dropdown-menu.show .dropdown-item").first
     page.keyboard.press("ArrowDown")
     assert first.evaluate("e => e === document.activeElement"), "user menu: arrow keys"
     audit(page, "desk queue, user menu open", found)

@@ -31,6 +31,8 @@ from django.db import connection
 from django.utils import timezone
 
 from itsm.services import tokens
+from knowledge import services as knowledge_services
+from knowledge.models import Article
 from maintenance import services as maintenance_services
 from maintenance.services.inventory import PendingAdvisory, inventory_apply
 from monitoring import services as monitoring_services
@@ -98,6 +100,16 @@ def seed() -> dict:
         identifier="DSA-5555-1", title="openssl", severity="high",
         released_on=timezone.localdate() - timedelta(days=3), cvss=None, cve_ids=[],
         package="openssl", fixed_version="3.0.1", url="")])
+    # Articles 1 (for customers, validated) and 2 (an internal draft), so /kb/ ids exist
+    # and the end user's run meets both one it may read and one it may not.
+    for title, audience, confidence in (("VPN drops every few minutes", "customers",
+                                         "validated"),
+                                        ("RADIUS group after directory sync", "internal",
+                                         "draft")):
+        article = knowledge_services.article_create(actor=dse, article=Article(
+            title=title, symptoms="The VPN disconnects.", resolution="Update the client.",
+            audience=audience, confidence=confidence, category=category), services=[service])
+        knowledge_services.article_link_ticket(actor=dse, article=article, ticket=resolved)
     return {persona: (tokens.token_obtain(actor=who).key,
                       tokens.token_obtain(actor=spare[persona]).key)
             for persona, who in (("dse", dse), ("end_user", user))}

@@ -11,7 +11,8 @@ from tests.e2e.test_accessibility import audit, sign_in
 from tests.knowledge.conftest import make_article
 from tickets.models import Ticket
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser,
+              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_a_suggestion_can_end_the_filing_and_passes_axe(browser, live_server,  # noqa: F811

@@ -28,4 +28,5 @@ urlpatterns = [
          name="desk_version_restore"),
     path(f"{kb}from-ticket/<str:ref>/", desk.article_from_ticket, name="desk_from_ticket"),
     path(f"{kb}<int:pk>/link/<str:ref>/", desk.article_link, name="desk_link"),
+    path(f"{kb}suggest/<str:ref>/", desk.ticket_suggestions, name="desk_ticket_suggestions"),
 ]

@@ -44,9 +44,11 @@ AXE_RUN = """(exclude) => axe.run(exclude.length ? {exclude: exclude} : document
 NOT_HTML = {"schema", "attachment", "knowledge:file", "monitoring:ping",
             "monitoring:ping_start", "monitoring:ping_fail"}
 # htmx fragments, not pages: audited inside the page that loads them (plan form, desk
-# ticket of a maintenance occurrence, the portal form's article suggestions).
+# ticket of a maintenance occurrence, the portal form's article suggestions, the desk
+# ticket page's suggested articles).
 FRAGMENTS = {"maintenance:plan_preview", "maintenance:plan_step_row", "maintenance:work_panel",
-             "knowledge:portal_suggest", "knowledge:portal_suggest_article"}
+             "knowledge:portal_suggest", "knowledge:portal_suggest_article",
+             "knowledge:desk_ticket_suggestions"}
 ROLES = ("anon", "alice", "dee", "manny", "ada")
 
 
@@ -169,6 +171,8 @@ def open_page(page, url: str, name: str, actions: set[str]) -> bool:
         actions.add(name)
         return False
     response = page.goto(url, wait_until="load")
+    if page.locator('[hx-trigger="load"]').count():  # a panel that arrives after the page
+        page.wait_for_load_state("networkidle")
     status = response.status if response else 0
     assert status in (200, 403, 404), f"{url}: HTTP {status}"
     # Sent to a sign-in page (the site's or the admin's): not this role's page.

@@ -31,6 +31,7 @@ def knowledge_rules(Rule, who, LOGIN, OK) -> dict:  # noqa: N803 - the matrix's 
         "knowledge:desk_version_restore": Rule(get=post_only, post=agent_post),
         "knowledge:desk_from_ticket": Rule(get=post_only, post=agent_post),
         "knowledge:desk_link": Rule(get=post_only, post=agent_post),
+        "knowledge:desk_ticket_suggestions": Rule(get=staff_page),
         "knowledge:portal_suggest": Rule(get=who(LOGIN, 200, 200, 200, 200)),
         "knowledge:portal_suggest_article": Rule(get=who(LOGIN, 200, 200, 200, 200)),
         # The sample filing is alice's: to the others it does not exist. The matrix names no

@@ -161,3 +161,23 @@ def article_link(request, pk, ref):
     else:
         messages.success(request, f"“{article.title}” linked to {ticket.ref}.")
     return redirect("desk:ticket", ref=ticket.ref)
+
+
+SUGGESTIONS = 5
+
+
+@desk_page
+def ticket_suggestions(request, ref):
+    """The desk ticket page's suggested articles, an htmx fragment loaded after the page:
+    up to five that may answer the ticket, not yet linked, each with the Markdown link a
+    reply would use."""
+    ticket, user = get_visible_ticket(request.user, ref), request.user
+    linked = set(selectors.linked_articles(ticket, user).values_list("pk", flat=True))
+    hits = [hit for hit in selectors.search_articles(user, ticket.title, service=ticket.service,
+                                                     limit=SUGGESTIONS + len(linked))
+            if hit.article.pk not in linked][:SUGGESTIONS]
+    for hit in hits:
+        url = request.build_absolute_uri(hit.article.get_absolute_url())
+        hit.link_text = f"[{hit.article.title}]({url})"  # Markdown, as replies are written
+    return render(request, "knowledge/_ticket_suggestions.html", {
+        "ticket": ticket, "hits": hits, "can_work": user.is_agent})

@@ -1,18 +1,11 @@
 """Parts other apps add to the portal's new-ticket form, below the title.
 
-An app higher on the ladder registers a template in its AppConfig.ready(), so tickets
-never imports it (knowledge adds its suggestions this way); the form includes each
-registered template, in registration order, with the page's context (`form`, `request`).
+A slot (itsm/web/slots.py): the form includes each registered template with the page's
+context (`form`, `request`); knowledge adds its suggestions this way.
 """
 
-_parts: list[str] = []
+from itsm.web.slots import TemplateSlot
 
-
-def register_form_part(template_name: str) -> None:
-    """Add a part to the new-ticket form. Registering a template twice adds it once."""
-    if template_name not in _parts:
-        _parts.append(template_name)
-
-
-def registered_form_parts() -> tuple[str, ...]:
-    return tuple(_parts)
+_parts = TemplateSlot()
+register_form_part = _parts.register
+registered_form_parts = _parts.registered

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "knowledge",
     "maintenance",
     "monitoring",
+    "capacity",
+    "problems",
     "reports",
 ]
 # Demo data and logins (`make run` sets TEND_DEMO=1); production never installs it.

@@ -1,0 +1,1 @@
+"""Capacity planning: metrics in (agent, scrape, Prometheus), series, forecasts, tickets."""

@@ -1,0 +1,1 @@
+"""Capacity services: the only code that writes capacity models."""

@@ -1,0 +1,1 @@
+"""Problem management: problems, known errors, recurrence proposals, root-cause timeline."""

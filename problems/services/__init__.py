@@ -1,0 +1,1 @@
+"""Problem services: the only code that writes problem models."""

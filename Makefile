@@ -23,6 +23,8 @@ demo: migrate
 	DEBUG=$${DEBUG:-1} TEND_DEMO=1 $(BIN)/python manage.py seed_demo
 	DEBUG=$${DEBUG:-1} TEND_DEMO=1 $(BIN)/python manage.py seed_maintenance
 	DEBUG=$${DEBUG:-1} TEND_DEMO=1 $(BIN)/python manage.py seed_monitoring
+	DEBUG=$${DEBUG:-1} TEND_DEMO=1 $(BIN)/python manage.py seed_problems
+	DEBUG=$${DEBUG:-1} TEND_DEMO=1 $(BIN)/python manage.py seed_capacity
 
 ## web + worker + beat, on SQLite and a file broker unless DATABASE_URL / REDIS_URL are set
 # Links in e-mails point at the port served here unless TEND_BASE_URL says otherwise.

@@ -7,8 +7,10 @@ from django.utils import timezone
 
 from reports.figures import (
     availability,
+    capacity,
     knowledge,
     maintenance,
+    problems,
     satisfaction,
     sla,
     times,
@@ -68,4 +70,11 @@ REPORTS = {r.key: r for r in (
                "Deflection rate, helpful answers, tickets resolved with an article, searches "
                "with no good result, articles due for review.", knowledge,
                filters=("team", "service")),
+    ReportInfo("problems", problems.TITLE, "bi-bug",
+               "Repeat incidents, known errors, time to root cause, problems opened and "
+               "closed, and the proactive share of effort.", problems,
+               filters=("team", "service")),
+    ReportInfo("capacity", capacity.TITLE, "bi-hdd-stack",
+               "Capacity tickets raised, acted on before the ETA, and misses, per month.",
+               capacity, filters=("team", "service")),
 )}

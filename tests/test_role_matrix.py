@@ -18,10 +18,12 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.authtoken.models import Token
 
+from tests.capacity.web.role_rules import capacity_rules, capacity_world
 from tests.factories import make_ticket
 from tests.knowledge.role_rules import knowledge_rules, knowledge_world
 from tests.maintenance.role_rules import maintenance_rules, maintenance_world
 from tests.monitoring.role_rules import monitoring_rules, monitoring_world
+from tests.problems.web.role_rules import problems_rules, problems_world
 from tickets import services
 
 LOGIN, OK = "login", "ok"
@@ -119,9 +121,11 @@ RULES: dict[str, Rule] = {
 RULES.update(maintenance_rules(Rule, who, LOGIN, OK))
 RULES.update(monitoring_rules(Rule, who, LOGIN, OK))
 RULES.update(knowledge_rules(Rule, who, LOGIN, OK))
+RULES.update(capacity_rules(Rule, who, LOGIN, OK))
+RULES.update(problems_rules(Rule, who, LOGIN, OK))
 RULES.update({f"reports:{name}": Rule(get=REPORT_PAGE) for name in (
     "dashboard", "definitions", "sla", "times", "volume", "availability", "work", "maintenance",
-    "satisfaction", "workload", "knowledge")})
+    "satisfaction", "workload", "knowledge", "problems", "capacity")})
 RULES.update({
     "reports:subscription": Rule(get=POST_ONLY, post=who(LOGIN, 403, 403, 403, OK)),
     "api-report-list": Rule(get=API_REPORTS, api=True),
@@ -180,6 +184,8 @@ def world(alice, bob, dee, manny, team):
             **maintenance_world(dee=dee, team=team, ticket=ticket),
             **monitoring_world(),
             **knowledge_world(dee=dee, alice=alice),
+            **capacity_world(dee=dee),
+            **problems_world(dee=dee, alice=alice),
         },
     }
 

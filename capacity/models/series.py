@@ -83,6 +83,8 @@ class Series(models.Model):
     class Meta:
         ordering = ["asset", "kind", "name"]
         verbose_name_plural = "series"
+        # DSE and admin roles (migration 0002): push samples for any asset without a token.
+        permissions = [("push_metrics", "Can push metric samples for any asset")]
         constraints = [models.UniqueConstraint(fields=["asset", "key"], name="series_key_once")]
         indexes = [
             models.Index(fields=["eta_earliest"], name="series_eta"),

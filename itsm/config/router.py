@@ -3,11 +3,13 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+import capacity.api as capacity_api
 from itsm.api import calendars as core_api
 from itsm.api.auth import MyTokensView, ObtainTokenView
 from knowledge.api import views as knowledge_api
 from maintenance.api import views as maintenance_api
 from monitoring.api import views as monitoring_api
+from problems.api import views as problems_api
 from reports.api import views as reports_api
 from tickets.api import sla as api_sla
 from tickets.api import views as tickets_api
@@ -20,6 +22,8 @@ maintenance_api.register(router)
 monitoring_api.register(router)
 knowledge_api.register(router)
 reports_api.register(router)
+capacity_api.register(router)
+problems_api.register(router)
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

@@ -53,6 +53,42 @@ BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=17),
         "options": {"expires": 3600},
     },
+    "capacity-scrape-dispatch": {
+        # Claims due scrape targets (each has its own interval) and scrapes them.
+        "task": "capacity.tasks.scrape_dispatch",
+        "schedule": 10.0,
+        "options": {"expires": 10},
+    },
+    "capacity-prometheus-discover": {
+        # New hosts and mounts in the teams' own Prometheus become series.
+        "task": "capacity.tasks.prometheus_discover",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 600},
+    },
+    "capacity-buckets-rollup": {
+        # 5-minute buckets past TEND_METRICS_RAW_DAYS become hourly; past KEEP_DAYS they go.
+        "task": "capacity.tasks.buckets_rollup",
+        "schedule": crontab(hour=3, minute=41),
+        "options": {"expires": 3600},
+    },
+    "problems-detect": {
+        # Clusters of recent incidents become proposals (never problems) for a person to decide.
+        "task": "problems.tasks.detect_problems",
+        "schedule": crontab(minute=23),
+        "options": {"expires": 50 * 60},
+    },
+    "problems-close-quiet": {
+        # Resolved problems whose quiet period passed without a new incident close.
+        "task": "problems.tasks.close_quiet",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 14 * 60},
+    },
+    "capacity-forecast-sweep": {
+        # Every series' forecast, and the one capacity ticket per series it calls for.
+        "task": "capacity.tasks.forecast_sweep",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 900},
+    },
     "reports-weekly-summary": {
         # Monday morning: last week's figures to managers who asked for them.
         "task": "reports.tasks.send_weekly_summaries",

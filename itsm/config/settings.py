@@ -207,6 +207,8 @@ SPECTACULAR_SETTINGS = {
         "PriorityEnum": "tickets.models.Priority",
         "LevelEnum": "tickets.models.Level",
         "PatchStateEnum": "maintenance.models.patch.PatchState",
+        "SeriesKindEnum": "capacity.models.Kind",
+        "SeriesStateEnum": "capacity.models.State",
     },
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     # The errors every endpoint can give, JSON bodies, times as strings (itsm/api/schema.py).
@@ -290,6 +292,11 @@ TEND_MAIL_DOMAIN = env.str("TEND_MAIL_DOMAIN", default="")
 # The team a new ticket lands in when neither its category nor its service names one
 # (created on first use if no team has that name), so no ticket sits outside every queue.
 TEND_TRIAGE_TEAM = env.str("TEND_TRIAGE_TEAM", default="Service Desk").strip() or "Service Desk"
+# Problems: a resolved problem closes after this many days without a new linked incident;
+# recurrence proposals need TEND_PROBLEM_CLUSTER_MIN incidents in TEND_PROBLEM_CLUSTER_DAYS.
+TEND_PROBLEM_QUIET_DAYS = env.int("TEND_PROBLEM_QUIET_DAYS", default=14)
+TEND_PROBLEM_CLUSTER_DAYS = env.int("TEND_PROBLEM_CLUSTER_DAYS", default=7)
+TEND_PROBLEM_CLUSTER_MIN = env.int("TEND_PROBLEM_CLUSTER_MIN", default=3)
 TEND_LOGIN_ATTEMPTS = env.int("TEND_LOGIN_ATTEMPTS", default=5)
 TEND_LOGIN_WINDOW_SECONDS = env.int("TEND_LOGIN_WINDOW_SECONDS", default=900)
 # Password reset requests (each may send a mail) per address typed and per client.
@@ -297,3 +304,15 @@ TEND_PASSWORD_RESET_ATTEMPTS = env.int("TEND_PASSWORD_RESET_ATTEMPTS", default=3
 TEND_PASSWORD_RESET_WINDOW_SECONDS = env.int("TEND_PASSWORD_RESET_WINDOW_SECONDS", default=3600)
 # /api/schema/ and /api/docs/ need a sign-in unless an admin opts in.
 TEND_API_DOCS_PUBLIC = env.bool("TEND_API_DOCS_PUBLIC", default=False)
+# Capacity metrics in (capacity/samples.py, services/ingest.py, services/rollup.py):
+# 5-minute buckets kept TEND_METRICS_RAW_DAYS, then hourly until TEND_METRICS_KEEP_DAYS.
+TEND_METRICS_RAW_DAYS = env.int("TEND_METRICS_RAW_DAYS", default=14)
+TEND_METRICS_KEEP_DAYS = env.int("TEND_METRICS_KEEP_DAYS", default=400)
+TEND_METRICS_MAX_BODY_BYTES = env.int("TEND_METRICS_MAX_BODY_BYTES", default=1024 * 1024)
+TEND_METRICS_MAX_SAMPLES = env.int("TEND_METRICS_MAX_SAMPLES", default=5000)
+# Prometheus metric names stored as kind "custom" (node_exporter's known ones map by themselves).
+TEND_METRICS_CUSTOM = env.list("TEND_METRICS_CUSTOM", default=[])
+TEND_METRICS_IGNORE_FSTYPES = env.list(
+    "TEND_METRICS_IGNORE_FSTYPES",
+    default=["tmpfs", "devtmpfs", "overlay", "squashfs", "proc", "sysfs", "nsfs", "ramfs",
+             "autofs", "fuse.lxcfs", "devfs", "cgroup", "cgroup2"])

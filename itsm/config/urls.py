@@ -48,5 +48,7 @@ urlpatterns = [
     path("", include("maintenance.web.urls")),
     path("", include("knowledge.web.urls")),
     path("reports/", include("reports.web.urls")),
+    path("", include("capacity.web.urls")),
+    path("", include("problems.web.urls")),
     path("", include("tickets.web.urls")),
 ]

@@ -7,7 +7,7 @@ becomes a 400 with field messages (itsm.api.errors).
 """
 
 import django_filters
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -19,9 +19,15 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import mixins, permissions, viewsets
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from itsm.api.auth_asset import (
+    AssetTokenAuthentication,
+    AssetTokenOrPermission,
+    token_writes_asset,
+)
 from itsm.api.filters import BooleanFilter
 from itsm.api.permissions import StaffReadAgentWrite
 from itsm.api.schema import SingleObjectSchema
@@ -309,12 +315,19 @@ class AssetPatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         return Response(self.get_serializer(self.get_queryset().get(pk=patch.pk)).data)
 
 
+class InventoryTokenOrIngest(AssetTokenOrPermission):
+    perm = selectors.INGEST_PERMISSION
+
+
 @extend_schema(tags=["patches"], parameters=[
     OpenApiParameter("id", int, OpenApiParameter.PATH, description="The asset's id.",
                      examples=[OpenApiExample("An asset", value=1)])])
 class InventoryViewSet(viewsets.GenericViewSet):
     serializer_class = s.InventorySerializer
-    permission_classes = [permissions.IsAuthenticated, CanIngest]
+    # A host's agent token writes its own asset's inventory, in the name of who issued it.
+    authentication_classes = [AssetTokenAuthentication, TokenAuthentication,
+                              SessionAuthentication]
+    permission_classes = [InventoryTokenOrIngest]
     queryset = Asset.objects.none()
     pagination_class = None
 
@@ -336,7 +349,12 @@ class InventoryViewSet(viewsets.GenericViewSet):
                                        package=item["package"],
                                        fixed_version=item["fixed_version"], url=item["url"])
                        for item in data["pending"]]
-        summary = inventory_apply(asset=asset, actor=request.user,
+        actor = request.user
+        if token_writes_asset(request, pk):
+            actor = request.auth.created_by
+            if actor is None:
+                raise PermissionDenied("Whoever issued this token left: issue a new one.")
+        summary = inventory_apply(asset=asset, actor=actor,
                                   software=data.get("software"), pending=pending,
                                   complete=data["complete"], source="api")
         return Response({"asset": asset.pk, **summary})

@@ -56,6 +56,8 @@ class Problem(models.Model):
     assets = models.ManyToManyField(Asset, blank=True, related_name="problems")
     fix_plan = models.ForeignKey("maintenance.MaintenancePlan", null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="problems")
+    # When fix_plan was linked: only an occurrence finished after it counts as the fix done.
+    fix_plan_linked_at = models.DateTimeField(null=True, blank=True)
     # A change or maintenance task (any work item) whose completion is the fix.
     fix_ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="fixes_problems")

@@ -17,10 +17,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from tests.capacity.web.role_rules import capacity_world
 from tests.factories import make_ticket
 from tests.knowledge.role_rules import knowledge_world
 from tests.maintenance.role_rules import maintenance_world
 from tests.monitoring.role_rules import monitoring_world
+from tests.problems.web.role_rules import problems_world
 from tests.reports.knowledge_week import knowledge_activity
 from tests.test_role_matrix import RULES, _url, site_urls
 
@@ -86,7 +88,8 @@ def world(alice, bob, dee, manny, ada, team):
     services.ticket_transition(ticket=resolved, actor=dee, to="resolved")
     make_ticket(bob, title="VPN drops every hour", team=team, kind="request")
     pks = {**maintenance_world(dee=dee, team=team, ticket=ticket), **monitoring_world(),
-           **knowledge_world(dee=dee, alice=alice)}
+           **knowledge_world(dee=dee, alice=alice), **capacity_world(dee=dee),
+           **problems_world(dee=dee, alice=alice)}
     _check_history(pks["monitoring:check"])
     # The knowledge report is audited with a chart and rows in each of its sections.
     knowledge_activity(article_pk=pks["knowledge:desk_article"], ticket=resolved, dee=dee,

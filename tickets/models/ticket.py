@@ -57,6 +57,7 @@ class Source(models.TextChoices):
     PHONE = "phone", "Phone / walk-in"
     MONITORING = "monitoring", "Monitoring"
     MAINTENANCE = "maintenance", "Maintenance plan"
+    CAPACITY = "capacity", "Capacity forecast"
 
 
 class Level(models.IntegerChoices):

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from tickets.models import Status, Ticket, TicketEvent
+from tickets.models import Kind, Status, Ticket, TicketEvent
 from tickets.services.changes import Action
 
 BATCH = 500
@@ -22,6 +22,8 @@ def tickets_auto_close(*, now: datetime | None = None) -> int:
         with transaction.atomic():
             batch = dict(Ticket.objects.select_for_update(skip_locked=True)
                          .filter(status=Status.RESOLVED, resolved_at__lte=cutoff)
+                         # A problem closes after its own quiet period (problems/services).
+                         .exclude(kind=Kind.PROBLEM)
                          .values_list("pk", "version")[:BATCH])
             if not batch:
                 return closed

@@ -11,6 +11,7 @@ from itsm.models import Asset, Service, Team
 from itsm.web.access import desk_action, desk_page
 from itsm.web.forms import error_text
 from itsm.web.paging import CappedPaginator
+from itsm.web.slots import TemplateSlot
 from maintenance import compliance
 from maintenance.models.patch import (
     OPEN_PATCH_STATES,
@@ -22,6 +23,9 @@ from maintenance.models.patch import (
 )
 from maintenance.services import patching
 from maintenance.web.desk.forms import PatchStateForm
+
+# Sections apps above maintenance add to the asset page (capacity's charts), with its context.
+asset_sections = TemplateSlot()
 
 
 def _int(value) -> int | None:
@@ -122,7 +126,7 @@ def asset_detail(request, pk):
         "asset": asset, "patches": patches, "events": events, "show_all": show_all,
         "software": list(asset.software.order_by("name")[:1000]),
         "states": PatchState.choices, "can_work": request.user.is_agent, "today": today,
-        "section": "assets"})
+        "asset_sections": asset_sections.registered(), "section": "assets"})
 
 
 @desk_action

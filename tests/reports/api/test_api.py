@@ -33,7 +33,7 @@ def test_the_list_names_every_report(manny):
     assert response.status_code == 200
     names = [r["name"] for r in response.json()]
     assert names == ["sla", "times", "volume", "availability", "work", "maintenance",
-                     "satisfaction", "workload", "knowledge"]
+                     "satisfaction", "workload", "knowledge", "problems", "capacity"]
     assert response.json()[0]["url"].endswith("/api/v1/reports/sla/")
 
 

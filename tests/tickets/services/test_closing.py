@@ -29,3 +29,13 @@ def test_only_tickets_resolved_long_enough_ago_close_and_only_once(alice, dee, s
         None, "status", "Resolved", "Closed", now)
     assert event.message == "Closed automatically 5 days after resolution."
     assert event.version == old.version
+
+
+def test_a_resolved_problem_waits_for_its_own_quiet_period(alice, dee, settings):
+    """Problems close through problems_close_quiet (14 days), not after the 5 of tickets."""
+    settings.TEND_AUTO_CLOSE_DAYS = 5
+    problem = make_ticket(alice, kind="problem")
+    services.ticket_transition(ticket=problem, actor=dee, to=Status.RESOLVED)
+    assert services.tickets_auto_close(now=timezone.now() + timedelta(days=6)) == 0
+    problem.refresh_from_db()
+    assert problem.status == Status.RESOLVED

@@ -26,6 +26,7 @@ from tickets.models import OPEN_STATUSES, Category, Kind, Priority, Status, Tick
 from tickets.selectors import visible_tickets
 from tickets.web import sla
 from tickets.web.desk.forms import BulkForm
+from tickets.web.desk.panels import registered_bulk_actions
 
 PAGE_SIZE = 50
 RECENT_DAYS = 7
@@ -233,6 +234,7 @@ def queue_context(request, params: QueryDict) -> dict:
             "service": params.get("service", ""), "q": params.get("q", ""),
         },
         "can_work": user.is_agent,
+        "bulk_actions": registered_bulk_actions(),  # from apps above tickets (panels.py)
         "search": _search_scope(params, view, paginator),
     }
 

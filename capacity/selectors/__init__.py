@@ -1,0 +1,1 @@
+"""Reads of the capacity app: what the pages, the API and the forecaster look at."""

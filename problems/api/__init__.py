@@ -1,0 +1,1 @@
+"""/api/v1/problems/…: problems (prb-core) and proposals (prb-rca)."""

@@ -1,0 +1,1 @@
+"""Desk pages for problems (/desk/problems/…)."""

@@ -39,8 +39,8 @@ def _around(asset, at):
                                               starts_at=at - timedelta(hours=3),
                                               ends_at=at - timedelta(hours=1))
     window.assets.add(asset)
-    advisory = Advisory.objects.create(identifier=f"ADV-{asset.pk}", title="openssl", severity="high",
-                                       released_on=date(2026, 1, 1))
+    advisory = Advisory.objects.create(identifier=f"ADV-{asset.pk}", title="openssl",
+                                       severity="high", released_on=date(2026, 1, 1))
     patch = AssetPatch.objects.create(asset=asset, advisory=advisory, deadline=date(2026, 2, 1))
     AssetPatchEvent.objects.create(patch=patch, asset=asset, at=at - timedelta(hours=4),
                                    old_state="missing", new_state="installed")

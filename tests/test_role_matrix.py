@@ -197,6 +197,8 @@ def _url(route: str, name: str, world) -> str:
             return world["ref"]
         if key in ("pk", "uuid"):
             return str(world["pk"][name])
+        if f"{name}:{key}" in world["pk"]:  # a second id in the route (e.g. series_id)
+            return str(world["pk"][f"{name}:{key}"])
         return {"uidb64": "MQ", "token": "set-password", "name": "sla", "number": "1"}.get(key, "x")
 
     path = re.sub(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^)]*\)", fill, route)

@@ -209,6 +209,7 @@ SPECTACULAR_SETTINGS = {
         "PatchStateEnum": "maintenance.models.patch.PatchState",
         "SeriesKindEnum": "capacity.models.Kind",
         "SeriesStateEnum": "capacity.models.State",
+        "StageEnum": "problems.models.Stage",
     },
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     # The errors every endpoint can give, JSON bodies, times as strings (itsm/api/schema.py).

@@ -25,6 +25,7 @@ from problems.models import Proposal
 from problems.selectors import get_visible_problem
 from problems.selectors.proposals import proposals_for_list
 from problems.services.detection import proposal_accept, proposal_dismiss
+from tickets.api.serializers.inputs import StrictSerializer
 
 
 class ProposalSerializer(serializers.ModelSerializer):
@@ -46,7 +47,7 @@ class ProposalSerializer(serializers.ModelSerializer):
         return proposal.problem.ticket.ref if proposal.problem_id else None
 
 
-class DismissSerializer(serializers.Serializer):
+class ProposalDismissSerializer(StrictSerializer):
     reason = StrictCharField(max_length=2000)
 
 
@@ -70,7 +71,8 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def get_queryset(self):
         if self.action != "list":
             return proposals_for_list(self.request.user, status=None)
-        wanted = self.request.query_params.get("status", Proposal.Status.OPEN)
+        # An empty ?status= is the default, as leaving it out.
+        wanted = self.request.query_params.get("status") or Proposal.Status.OPEN
         if wanted not in (*Proposal.Status.values, "all"):
             raise ValidationError({"status": [f"Choose one of {', '.join(Proposal.Status.values)}"
                                               " or all."]})
@@ -91,12 +93,12 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         return Response(ProblemSerializer(fresh, context=self.get_serializer_context()).data,
                         status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Dismiss: not a problem (say why)", request=DismissSerializer,
+    @extend_schema(summary="Dismiss: not a problem (say why)", request=ProposalDismissSerializer,
                    responses={200: ProposalSerializer, 400: BAD_REQUEST, 403: FORBIDDEN})
     @action(detail=True, methods=["post"])
     def dismiss(self, request, pk=None):
         proposal = self.get_object()
-        body = DismissSerializer(data=request.data)
+        body = ProposalDismissSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         proposal_dismiss(proposal=proposal, actor=request.user,
                          reason=body.validated_data["reason"])

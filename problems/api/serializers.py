@@ -12,6 +12,7 @@ from itsm.filters import MAX_ID
 from itsm.models import Asset, Service, Team, User
 from maintenance.models import MaintenancePlan
 from problems.models import CauseCategory, Problem, Stage
+from tickets.api.serializers.inputs import StrictSerializer
 from tickets.models import Ticket
 from tickets.selectors import REF_RE, parse_ref
 
@@ -84,6 +85,8 @@ class ProblemSerializer(serializers.ModelSerializer):
     incidents = serializers.SerializerMethodField(help_text="Refs of the linked incidents.")
     timeline_url = serializers.SerializerMethodField(
         help_text="The problem's page on the desk, at its root-cause timeline.")
+    cause_category = serializers.ChoiceField(choices=CauseCategory.choices, allow_blank=True,
+                                             read_only=True, help_text="Empty until known.")
 
     class Meta:
         model = Problem
@@ -114,14 +117,19 @@ class ProblemSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
-class ProblemFieldsSerializer(serializers.Serializer):
+class ProblemInput(StrictSerializer):
+    # Refuses keys it does not accept, as the ticket inputs do (a typo is a 400 naming it).
+    read_only_names = frozenset({"id", "ref", "stage", "ticket", "incidents", "created_at"})
+
+
+class ProblemFieldsSerializer(ProblemInput):
     """What a problem knows; every field optional (PATCH, and the fields of a move)."""
 
     title = StrictCharField(required=False, max_length=200)
     statement = _text()
     symptoms = _text()
     root_cause = _text()
-    cause_category = serializers.ChoiceField(choices=[("", "None"), *CauseCategory.choices],
+    cause_category = serializers.ChoiceField(choices=CauseCategory.choices, allow_blank=True,
                                              required=False)
     workaround = _text()
     permanent_fix = _text()
@@ -139,7 +147,7 @@ class ProblemFieldsSerializer(serializers.Serializer):
         return value
 
 
-class ProblemCreateSerializer(serializers.Serializer):
+class ProblemCreateSerializer(ProblemInput):
     title = StrictCharField(max_length=200)
     statement = _text()
     team = _fk(Team.objects.all())
@@ -148,16 +156,16 @@ class ProblemCreateSerializer(serializers.Serializer):
     incidents = RefList(required=False, max_length=200)
 
 
-class TransitionSerializer(ProblemFieldsSerializer):
+class ProblemTransitionSerializer(ProblemFieldsSerializer):
     to = serializers.ChoiceField(choices=Stage.choices, help_text="The stage to move to.")
     duplicate_of = _fk(Problem.objects.all())
 
 
-class LinkSerializer(serializers.Serializer):
+class ProblemLinkSerializer(ProblemInput):
     incidents = RefList(min_length=1, max_length=200)
 
 
-class UnlinkSerializer(serializers.Serializer):
+class ProblemUnlinkSerializer(ProblemInput):
     incident = TicketRefField()
 
 

@@ -117,35 +117,35 @@ class ProblemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         return self._answer(problem)
 
     @extend_schema(summary="Link incidents (refs or ids); a resolved problem reopens",
-                   request=s.LinkSerializer,
+                   request=s.ProblemLinkSerializer,
                    responses={200: s.LinkResultSerializer, 400: BAD_REQUEST, 403: FORBIDDEN})
     @action(detail=True, methods=["post"], filter_backends=[])
     def link(self, request, pk=None):
         problem = self.get_object()
-        data = _valid(s.LinkSerializer, request)
+        data = _valid(s.ProblemLinkSerializer, request)
         linked = services.problem_link_incidents(problem=problem, incidents=data["incidents"],
                                                  actor=request.user)
         fresh = selectors.get_visible_problem(request.user, problem.pk)
         return Response(s.LinkResultSerializer(
             {"linked": linked, "problem": fresh}, context=self.get_serializer_context()).data)
 
-    @extend_schema(summary="Unlink an incident", request=s.UnlinkSerializer,
+    @extend_schema(summary="Unlink an incident", request=s.ProblemUnlinkSerializer,
                    responses={200: s.ProblemSerializer, 400: BAD_REQUEST, 403: FORBIDDEN})
     @action(detail=True, methods=["post"], filter_backends=[])
     def unlink(self, request, pk=None):
         problem = self.get_object()
-        data = _valid(s.UnlinkSerializer, request)
+        data = _valid(s.ProblemUnlinkSerializer, request)
         services.problem_unlink_incident(problem=problem, incident=data["incident"],
                                          actor=request.user)
         return self._answer(problem)
 
     @extend_schema(summary="Move to another stage, with the fields the move needs",
-                   request=s.TransitionSerializer,
+                   request=s.ProblemTransitionSerializer,
                    responses={200: s.ProblemSerializer, 400: BAD_REQUEST, 403: FORBIDDEN})
     @action(detail=True, methods=["post"], filter_backends=[])
     def transition(self, request, pk=None):
         problem = self.get_object()
-        data = dict(_valid(s.TransitionSerializer, request))
+        data = dict(_valid(s.ProblemTransitionSerializer, request))
         to = data.pop("to")
         services.problem_transition(problem=problem, to=to, actor=request.user, **data)
         return self._answer(problem)

@@ -23,5 +23,6 @@ def proposals_for_list(user: User | None, *, status: str | None = Proposal.Statu
     return (queryset.select_related("asset", "service", "category", "check_ref", "problem",
                                     "problem__ticket", "decided_by")
             .prefetch_related(Prefetch("incidents", queryset=Ticket.objects.only(
-                "pk", "kind", "number", "title", "created_at").order_by("pk")))
+                "pk", "kind", "number", "title", "created_at", "status")
+                .order_by("created_at", "pk")))
             .order_by("-updated_at", "-pk"))

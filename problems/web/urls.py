@@ -16,6 +16,7 @@ urlpatterns = [
          name="desk_problem_unlink"),
     path(f"{base}<int:pk>/workaround/", actions.problem_send, name="desk_problem_send"),
     path(f"{base}<int:pk>/plan/", actions.problem_plan, name="desk_problem_plan"),
+    path(f"{base}<int:pk>/why/", actions.problem_why, name="desk_problem_why"),
     path(f"{base}from-incident/<str:ref>/", actions.problem_from_incident,
          name="desk_from_incident"),
     path(f"{base}bulk-link/", actions.bulk_link, name="desk_bulk_link"),

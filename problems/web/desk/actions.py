@@ -11,7 +11,7 @@ from django.urls import reverse
 from itsm.web.access import desk_action
 from itsm.web.forms import add_service_errors, error_text
 from problems import selectors, services
-from problems.web.desk.forms import LinkForm, ProblemForm
+from problems.web.desk.forms import LinkForm, ProblemForm, WhyForm
 from problems.web.desk.views import problem_page
 from tickets.models import Kind
 from tickets.selectors import get_visible_ticket, visible_tickets
@@ -66,6 +66,24 @@ def problem_link(request, pk):
             messages.success(request, f"{added} incident{'s' if added != 1 else ''} linked.")
             return redirect(problem.get_absolute_url())
     return problem_page(request, problem, status=400, link_form=form)
+
+
+@desk_action
+def problem_why(request, pk):
+    """Add one of the five whys; the page shows them in the order asked."""
+    problem = _problem(request, pk)
+    form = WhyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.problem_add_why(problem=problem, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Why added.")
+            return redirect(problem.get_absolute_url() + "#whys-heading")
+    return problem_page(request, problem, status=400, why_form=form)
 
 
 def _flash(request, error) -> None:

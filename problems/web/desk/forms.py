@@ -4,7 +4,7 @@ from django import forms
 
 from itsm.models import Asset, Service, Team
 from itsm.web.forms import agents
-from problems.models import CauseCategory, Problem, Stage
+from problems.models import CauseCategory, Problem
 from tickets.models import Kind, Ticket
 from tickets.selectors import parse_ref
 
@@ -65,8 +65,14 @@ class ProblemForm(forms.Form):
         return data
 
 
-class TransitionForm(forms.Form):
-    to = forms.ChoiceField(choices=Stage.choices)
+class WhyForm(forms.Form):
+    """One more "why?" of the five whys, and its answer (problems.services.analysis)."""
+
+    why = forms.CharField(max_length=2000, label="Why?", widget=forms.TextInput(attrs={
+        "class": "form-control form-control-sm",
+        "placeholder": "Why did the mail relay stop accepting connections?"}))
+    answer = forms.CharField(max_length=2000, label="Because", widget=forms.Textarea(attrs={
+        "class": "form-control form-control-sm", "rows": 2}))
 
 
 def parse_incident_refs(text: str, *, user) -> tuple[list[Ticket], list[str]]:

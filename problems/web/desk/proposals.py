@@ -3,7 +3,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 
@@ -11,24 +10,15 @@ from itsm.filters import MAX_ID
 from itsm.web.access import desk_action, desk_page
 from itsm.web.forms import error_text
 from problems.models import Proposal
+from problems.selectors.proposals import proposals_for_list, visible_proposals
 from problems.services.access import can_manage
 from problems.services.detection import proposal_accept, proposal_dismiss
-from tickets.models import Ticket
 
 SHOWN = 50
 
 
-def _open_proposals():
-    incidents = Ticket.objects.only("pk", "kind", "number", "title", "created_at",
-                                    "status").order_by("created_at", "pk")
-    return (Proposal.objects.filter(status=Proposal.Status.OPEN)
-            .select_related("service", "asset", "category")
-            .prefetch_related(Prefetch("incidents", queryset=incidents))
-            .order_by("-updated_at", "-pk"))
-
-
-def _proposal(pk) -> Proposal:
-    found = (Proposal.objects.filter(pk=pk).first()
+def _proposal(request, pk) -> Proposal:
+    found = (visible_proposals(request.user).filter(pk=pk).first()
              if 0 < int(pk) <= MAX_ID else None)
     if found is None:
         raise Http404("No such proposal.")
@@ -37,7 +27,8 @@ def _proposal(pk) -> Proposal:
 
 def proposals_page(request, *, status=200, errors=None, reasons=None):
     return render(request, "problems/desk/proposals.html", {
-        "proposals": list(_open_proposals()[:SHOWN]), "can_manage": can_manage(request.user),
+        "proposals": list(proposals_for_list(request.user)[:SHOWN]),
+        "can_manage": can_manage(request.user),
         "errors": errors or {}, "reasons": reasons or {}}, status=status)
 
 
@@ -49,7 +40,7 @@ def proposals(request):
 
 @desk_action
 def accept(request, pk):
-    proposal = _proposal(pk)
+    proposal = _proposal(request, pk)
     try:
         problem = proposal_accept(proposal=proposal, actor=request.user)
     except (ValidationError, PermissionDenied) as error:
@@ -62,7 +53,7 @@ def accept(request, pk):
 
 @desk_action
 def dismiss(request, pk):
-    proposal = _proposal(pk)
+    proposal = _proposal(request, pk)
     reason = request.POST.get("reason", "")[:2000]
     try:
         proposal_dismiss(proposal=proposal, actor=request.user, reason=reason)

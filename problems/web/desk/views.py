@@ -10,11 +10,11 @@ from itsm.web.access import desk_page
 from itsm.web.paging import CappedPaginator
 from problems import selectors
 from problems.models import OPEN_STAGES, Problem, Stage
+from problems.selectors.timeline import five_whys, problem_timeline
 from problems.services.access import can_manage
 from problems.services.lifecycle import allowed_stages
-from problems.web.desk.forms import LinkForm, ProblemForm
+from problems.web.desk.forms import LinkForm, ProblemForm, WhyForm
 from tickets.models import OPEN_STATUSES
-from tickets.selectors import visible_events
 from tickets.web import sla
 
 FILTERS = ("stage", "service", "team", "mine", "q")
@@ -65,19 +65,6 @@ def problem_list(request):
         "can_manage": can_manage(request.user)})
 
 
-def timeline_of(problem: Problem, user) -> list[dict]:
-    """The problem's own timeline: its ticket's events and when each incident was linked,
-    oldest first (problems/selectors/timeline.py takes over when it is there)."""
-    rows = [{"at": e.at, "actor": e.actor, "kind": e.field or e.action,
-             "text": e.message or f"{e.get_action_display()} {e.field} "
-                                  f"{e.old_value} → {e.new_value}".strip()}
-            for e in visible_events(user, problem.ticket).exclude(action="sla")]
-    rows.extend({"at": link.incident.created_at, "actor": None, "kind": "incident",
-                 "text": f"{link.incident.ref} opened: {link.incident.title}"}
-                for link in problem.incident_links.all())
-    return sorted(rows, key=lambda row: row["at"])
-
-
 def problem_page(request, problem: Problem, *, status: int = 200, **overrides):
     """The problem page, with bound forms and their errors when a POST failed."""
     user = request.user
@@ -89,7 +76,8 @@ def problem_page(request, problem: Problem, *, status: int = 200, **overrides):
         "open_incidents": [link.incident for link in links
                            if link.incident.status in OPEN_STATUSES],
         "stages": [(value, Stage(value).label) for value in allowed_stages(problem)],
-        "timeline": timeline_of(problem, user),
+        "timeline": problem_timeline(problem),
+        "whys": five_whys(problem),
         "sla": sla.panel(problem.ticket),
         "can_manage": can_manage(user),
         "duplicates": Problem.objects.filter(duplicate_of=problem).select_related("ticket"),
@@ -97,6 +85,7 @@ def problem_page(request, problem: Problem, *, status: int = 200, **overrides):
     if context["can_manage"]:
         context["form"] = ProblemForm(initial=ProblemForm.initial_for(problem))
         context["link_form"] = LinkForm(user=user)
+        context["why_form"] = WhyForm()
         context["open_problems"] = (selectors.visible_problems(user)
                                     .filter(stage__in=OPEN_STAGES).exclude(pk=problem.pk)
                                     .select_related("ticket").order_by("-pk")[:50])

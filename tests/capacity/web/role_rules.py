@@ -17,6 +17,16 @@ def capacity_rules(Rule, who, LOGIN, OK) -> dict:  # noqa: N803 - the matrix's o
              for name in ("board", "asset", "agents", "agent_asset")}
     for name in ("token_create", "token_revoke", "target_add", "target_delete"):
         rules[f"capacity:{name}"] = Rule(get=post_only, post=agent_post)
+    # API: support staff and managers read; a push needs capacity.push_metrics (or the
+    # asset's own token); the matrix's form-encoded body is refused as 415 (text or JSON).
+    api_staff_read = who(401, 403, 403, 200, 200)
+    rules.update({
+        "api-asset-metrics-list": Rule(get=who(401, 403, 403, 405, 403),
+                                       post=who(401, 403, 403, 415, 403), api=True),
+        "api-asset-series-list": Rule(get=api_staff_read, api=True),
+        "api-asset-series-points": Rule(get=api_staff_read, api=True),
+        "api-capacity-list": Rule(get=api_staff_read, api=True),
+    })
     return rules
 
 
@@ -45,7 +55,10 @@ def capacity_world(*, dee) -> dict[str, int]:
     # Private targets are allowed by default (TEND_MONITORING_ALLOW_PRIVATE).
     target = target_save(asset=asset, actor=dee, url="http://127.0.0.1:9100/metrics")
     by_kind = {"asset": asset.pk, "token": token.pk, "target": target.pk}
-    return {"capacity:asset": by_kind["asset"], "capacity:agent_asset": by_kind["asset"],
+    series = asset.series.order_by("pk").first()
+    return {"api-asset-metrics-list": asset.pk, "api-asset-series-list": asset.pk,
+            "api-asset-series-points": asset.pk, "api-asset-series-points:series_id": series.pk,
+            "capacity:asset": by_kind["asset"], "capacity:agent_asset": by_kind["asset"],
             "capacity:token_create": by_kind["asset"], "capacity:target_add": by_kind["asset"],
             "capacity:token_revoke": by_kind["token"],
             "capacity:target_delete": by_kind["target"]}

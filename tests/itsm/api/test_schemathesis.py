@@ -30,12 +30,16 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from capacity.samples import parse_json_samples
+from capacity.services.ingest import samples_ingest
 from itsm.services import tokens
 from knowledge import services as knowledge_services
 from knowledge.models import Article
 from maintenance import services as maintenance_services
 from maintenance.services.inventory import PendingAdvisory, inventory_apply
 from monitoring import services as monitoring_services
+from problems.services import problem_create
+from problems.services.detection import problems_detect
 from tests.factories import (
     AssetFactory,
     CategoryFactory,
@@ -61,7 +65,7 @@ FORBIDDEN = {
     "dse": r"^((POST|PUT|PATCH|DELETE) /api/v1/(calendars|sla-policies|escalation-rules)/"
            r"|GET /api/v1/reports/)",
     "end_user": r"^[A-Z]+ /api/v1/(checks|availability|maintenance|patches|assets|calendars"
-                r"|sla-policies|escalation-rules|reports|teams)/",
+                r"|sla-policies|escalation-rules|reports|teams|problems|capacity)/",
 }
 SHALLOW = ("--phases", "examples,fuzzing", "--max-examples", "3")
 
@@ -110,6 +114,14 @@ def seed() -> dict:
             title=title, symptoms="The VPN disconnects.", resolution="Update the client.",
             audience=audience, confidence=confidence, category=category), services=[service])
         knowledge_services.article_link_ticket(actor=dse, article=article, ticket=resolved)
+    # A problem with an incident, a recurrence proposal (the printer tickets cluster) and a
+    # series of the asset, so /problems/ and /assets/{id}/series/ ids exist.
+    problem_create(actor=dse, title="VPN concentrator drops sessions", team=team,
+                   service=service, incidents=[resolved])
+    problems_detect()
+    samples_ingest(asset=asset, samples=parse_json_samples({"samples": [
+        {"series": "fs_used", "name": "/", "t": (timezone.now() - timedelta(minutes=m)).isoformat(),
+         "v": 40e9 + m} for m in range(10)]}, now=timezone.now()))
     return {persona: (tokens.token_obtain(actor=who).key,
                       tokens.token_obtain(actor=spare[persona]).key)
             for persona, who in (("dse", dse), ("end_user", user))}

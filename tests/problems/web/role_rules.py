@@ -19,9 +19,23 @@ def problems_rules(Rule, who, LOGIN, OK) -> dict:  # noqa: N803 - the matrix's o
              "problems:desk_problem": Rule(get=staff_page),
              "problems:desk_proposals": Rule(get=staff_page)}
     for name in ("desk_problem_save", "desk_problem_link", "desk_problem_unlink",
-                 "desk_problem_send", "desk_problem_plan", "desk_from_incident",
+                 "desk_problem_send", "desk_problem_plan", "desk_problem_why", "desk_from_incident",
                  "desk_bulk_link", "desk_proposal_accept", "desk_proposal_dismiss"):
         rules[f"problems:{name}"] = Rule(get=post_only, post=agent_post)
+    # API: the same split. DRF decides permissions before methods: a wrong method is 405
+    # only for who may reach the endpoint at all.
+    api_read = who(401, 403, 403, 200, 200)
+    api_post = who(401, 403, 403, OK, 403)
+    get_refused = who(401, 403, 403, 405, 405)
+    post_refused = who(401, 403, 403, 405, 403)
+    rules.update({
+        "api-problem-list": Rule(get=api_read, post=api_post, api=True),
+        "api-problem-detail": Rule(get=api_read, post=post_refused, api=True),
+        "api-problem-proposal-list": Rule(get=api_read, post=post_refused, api=True),
+        "api-problem-proposal-detail": Rule(get=api_read, api=True),
+    })
+    for name in ("link", "unlink", "transition", "proposal-accept", "proposal-dismiss"):
+        rules[f"api-problem-{name}"] = Rule(get=get_refused, post=api_post, api=True)
     return rules
 
 
@@ -36,7 +50,11 @@ def problems_world(*, dee, alice) -> dict[str, int]:
                              incidents=[make_ticket(alice, title="Printer jams")])
     return {**{f"problems:{name}": problem.pk for name in (
         "desk_problem", "desk_problem_save", "desk_problem_link", "desk_problem_unlink",
-        "desk_problem_send", "desk_problem_plan")},
+        "desk_problem_send", "desk_problem_plan", "desk_problem_why")},
+        **{f"api-problem-{name}": problem.pk for name in (
+            "detail", "link", "unlink", "transition")},
+        **{f"api-problem-proposal-{name}": proposal.pk for name in (
+            "detail", "accept", "dismiss")},
         "problems:desk_proposal_accept": proposal.pk,
         "problems:desk_proposal_dismiss": proposal.pk}
 

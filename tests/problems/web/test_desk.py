@@ -158,3 +158,52 @@ def test_managers_do_not_get_create_problem(manny, client_for, incident_maker):
     assert "Not linked to a problem" in page and "Create problem from incident" not in page
     assert client_for(manny).post(
         reverse("problems:desk_from_incident", args=[incident.ref])).status_code == 403
+
+
+def test_five_whys_are_asked_in_order_and_a_blank_answer_is_a_form_error(
+        dee, client_for, problem_maker):
+    problem = problem_maker()
+    client = client_for(dee)
+    for why, answer in (("Why did mail bounce?", "The relay refused connections."),
+                        ("Why did the relay refuse?", "Its certificate had expired.")):
+        response = client.post(_url("desk_problem_why", problem),
+                               {"why": why, "answer": answer})
+        assert response.status_code == 302
+    refused = client.post(_url("desk_problem_why", problem), {"why": "Why expired?",
+                                                              "answer": ""})
+    assert refused.status_code == 400
+    assert 'data-field-error="answer"' in refused.content.decode()
+    page = client.get(_url("desk_problem", problem)).content.decode()
+    whys = page[page.index('id="whys-heading"'):]
+    assert whys.index("Why did mail bounce?") < whys.index("Why did the relay refuse?")
+    assert "Its certificate had expired." in whys and "Why expired?" not in whys
+
+
+def test_the_timeline_shows_what_happened_around_the_service(dee, client_for, problem_maker,
+                                                              service):
+    from monitoring import services as monitoring_services
+
+    problem = problem_maker()
+    monitoring_services.check_create(actor=dee, kind="tcp", name="Relay port 25",
+                                     target="127.0.0.1:9", service=service, paused=True)
+    page = client_for(dee).get(_url("desk_problem", problem)).content.decode()
+    timeline = page[page.index('id="rca-heading"'):page.index('id="whys-heading"')]
+    assert "Relay port 25" in timeline and "monitoring" in timeline
+    assert f"{problem.incident_links.get().incident.ref} opened" in timeline
+
+
+def test_the_page_costs_the_same_queries_with_a_long_timeline(dee, client_for, problem_maker,
+                                                               incident_maker,
+                                                               django_assert_max_num_queries):
+    problem = problem_maker()
+    client = client_for(dee)
+    client.get(_url("desk_problem", problem))
+    with django_assert_max_num_queries(60) as few:
+        client.get(_url("desk_problem", problem))
+    services.problem_link_incidents(problem=problem, actor=dee,
+                                    incidents=[incident_maker(title=f"Bounce {n}")
+                                               for n in range(6)])
+    for n in range(4):
+        services.problem_add_why(problem=problem, actor=dee, why=f"Why {n}?", answer="So.")
+    with django_assert_max_num_queries(len(few.captured_queries) + 2):
+        assert "Bounce 5" in client.get(_url("desk_problem", problem)).content.decode()

@@ -13,6 +13,7 @@ from tickets.models import (
     OPEN_STATUSES,
     Attachment,
     Comment,
+    MailReference,
     Ticket,
     TicketEvent,
     TimeEntry,
@@ -134,3 +135,35 @@ def breached(tickets: QuerySet[Ticket], now) -> QuerySet[Ticket]:
 def minutes_logged(ticket: Ticket) -> int:
     """Total minutes of work logged on the ticket (0 when none)."""
     return TimeEntry.objects.filter(ticket=ticket).aggregate(total=Sum("minutes"))["total"] or 0
+
+
+def mail_reference_ticket(message_ids) -> Ticket | None:
+    """The ticket whose thread holds one of these Message-IDs, the first found in the
+    order given (callers give In-Reply-To first, then References newest first)."""
+    ids = [mid for mid in message_ids if mid]
+    if not ids:
+        return None
+    found = dict(MailReference.objects.filter(message_id__in=ids)
+                 .values_list("message_id", "ticket_id"))
+    for mid in ids:
+        if mid in found:
+            return Ticket.objects.select_related("requester").get(pk=found[mid])
+    return None
+
+
+def thread_root(ticket: Ticket) -> str:
+    """The Message-ID that starts the ticket's mail thread ("" before its first mail)."""
+    return (MailReference.objects.filter(ticket=ticket).order_by("created_at", "id")
+            .values_list("message_id", flat=True).first() or "")
+
+
+def participant_emails(ticket: Ticket) -> list[str]:
+    return list(ticket.participants.values_list("email", flat=True))
+
+
+def ticket_by_ref(ref: str) -> Ticket | None:
+    parsed = parse_ref(ref)
+    if parsed is None:
+        return None
+    kind, number = parsed
+    return Ticket.objects.select_related("requester").filter(kind=kind, number=number).first()

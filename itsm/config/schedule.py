@@ -89,6 +89,12 @@ BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/15"),
         "options": {"expires": 900},
     },
+    "inbound-poll-mailboxes": {
+        # Mailboxes whose poll is due (each has its own interval; IDLE picks up mail sooner).
+        "task": "inbound.tasks.poll_due",
+        "schedule": 15.0,
+        "options": {"expires": 14},
+    },
     "reports-weekly-summary": {
         # Monday morning: last week's figures to managers who asked for them.
         "task": "reports.tasks.send_weekly_summaries",

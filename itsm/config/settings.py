@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "itsm",
     "tickets",
     "knowledge",
+    "inbound",
     "maintenance",
     "monitoring",
     "capacity",

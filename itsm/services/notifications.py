@@ -28,6 +28,11 @@ TAKEN_OVER = ("Sent after taking over an expired claim: if the earlier attempt r
               "the mail server, the recipient has two copies with Message-ID {}.")
 
 
+# Mail Tend writes by itself: responders (out-of-office, other helpdesks) must not answer
+# it (RFC 3834), and Exchange is asked not to send its automatic replies at all.
+AUTOMATIC_HEADERS = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
+
+
 class SendBusy(Exception):  # noqa: N818 (a state, not an error)
     """Another worker holds a live lease on this mail: keep the work, try after it ends."""
 
@@ -51,18 +56,22 @@ def message_id(key: str) -> str:
 
 
 def notification_send_once(*, key: str, to: list[str], subject: str, template: str,
-                           context: dict, now: datetime | None = None) -> bool:
+                           context: dict, cc: list[str] = (), headers: dict | None = None,
+                           now: datetime | None = None) -> bool:
     """Send one e-mail unless the key was already sent. Returns True if it sent now,
     False if it had been sent (or there is nobody to send it to); raises SendBusy while
     another worker's lease on it is live.
 
+    `headers` are added to the mail (threading, Reply-To); every mail says it is
+    `Auto-Submitted: auto-generated` (RFC 3834) so that responders do not answer it.
     `now` is when the claim is taken; `sent_at` is the real moment the mail went out."""
     to = sorted({address for address in to if address})
+    cc = sorted({address for address in cc if address and address not in to})
     if not to:
         return False
     subject = mail_subject(subject)
     entry, _ = NotificationLog.objects.get_or_create(
-        key=key, defaults={"recipients": ", ".join(to), "subject": subject[:255]})
+        key=key, defaults={"recipients": ", ".join(to + cc)[:2000], "subject": subject[:255]})
     if entry.sent_at is not None:
         return False
     now = now or timezone.now()
@@ -78,9 +87,12 @@ def notification_send_once(*, key: str, to: list[str], subject: str, template: s
     # died after claiming: it may or may not have reached the mail server.
     taken_over = entry.claimed_at is not None
     mid = message_id(key)
+    extra = dict(headers or {})
+    reply_to = extra.pop("Reply-To", "")
     message = EmailMultiAlternatives(
         subject=subject, body=render_to_string(f"email/{template}.txt", context), to=to,
-        headers={"Message-ID": mid})
+        cc=cc, reply_to=[reply_to] if reply_to else None,
+        headers={**AUTOMATIC_HEADERS, **extra, "Message-ID": mid})
     message.attach_alternative(render_to_string(f"email/{template}.html", context), "text/html")
     try:
         message.send()

@@ -10,6 +10,10 @@ from .conversation import (  # noqa: F401
     Comment,
     attachment_path,
 )
+from .mail import (  # noqa: F401
+    MailReference,
+    Participant,
+)
 from .outbox import (  # noqa: F401
     PendingNotification,
 )

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from itsm.models import User
 from tickets import sla, uploads
-from tickets.models import Comment, Status, Ticket, TicketEvent
+from tickets.models import Comment, Participant, Status, Ticket, TicketEvent
 from tickets.services.changes import (
     Action,
     event,
@@ -26,8 +26,10 @@ def _check(ticket: Ticket, actor: User, body: str, internal: bool, files: Sequen
         raise ValidationError({"body": ["Write a message or attach a file."]})
     if internal and not actor.is_agent:
         raise PermissionDenied("Only support engineers can write internal notes.")
-    if not actor.is_agent and ticket.requester_id != actor.pk:
-        raise PermissionDenied("Only the requester or a support engineer can reply.")
+    if (not actor.is_agent and ticket.requester_id != actor.pk
+            and not Participant.objects.filter(ticket=ticket, user=actor).exists()):
+        raise PermissionDenied("Only the requester, a participant or a support engineer "
+                               "can reply.")
     uploads.validate_files(files)
 
 

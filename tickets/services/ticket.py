@@ -89,12 +89,15 @@ def ticket_create(
     due_at=None,
     parent: Ticket | None = None,
     checklist: Sequence[dict] = (),
+    acknowledge: bool = True,
     now: datetime | None = None,
 ) -> Ticket:
     """File a ticket. `actor` is who acted (a DSE filing for a caller); by default the
     requester, and nobody (Tend itself) for tickets from monitoring or maintenance.
 
     `checklist` items are dicts with `text` and optional `requires_note`/`requires_result`.
+    `acknowledge=False` sends the requester no "we received it" (a ticket opened from an
+    automatic mail must not answer it).
     """
     title = rules.title_normalise(title)
     errors = {}
@@ -154,7 +157,7 @@ def ticket_create(
                               requires_result=bool(item.get("requires_result")))
                 for n, item in enumerate(checklist, start=1))
         TicketEvent.objects.bulk_create(events)
-        notify("created", ticket.pk)
+        notify("created" if acknowledge else "created_quiet", ticket.pk)
         if assignee is not None:
             notify("assigned", ticket.pk, assignee.pk)
         return ticket

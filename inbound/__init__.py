@@ -1,0 +1,1 @@
+"""The inbound app: mail in — mailboxes, parsing, threading, loop and abuse protection."""

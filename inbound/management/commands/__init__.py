@@ -1,0 +1,1 @@
+"""`poll_mailboxes` (one poll now, the code beat runs) and `watch_mailboxes` (IMAP IDLE)."""

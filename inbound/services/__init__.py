@@ -1,0 +1,1 @@
+"""Services of inbound: the only code that writes its models."""

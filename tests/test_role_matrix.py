@@ -20,6 +20,7 @@ from rest_framework.authtoken.models import Token
 
 from tests.capacity.web.role_rules import capacity_rules, capacity_world
 from tests.factories import make_ticket
+from tests.inbound.role_rules import inbound_rules, inbound_world
 from tests.knowledge.role_rules import knowledge_rules, knowledge_world
 from tests.maintenance.role_rules import maintenance_rules, maintenance_world
 from tests.monitoring.role_rules import monitoring_rules, monitoring_world
@@ -123,6 +124,7 @@ RULES.update(monitoring_rules(Rule, who, LOGIN, OK))
 RULES.update(knowledge_rules(Rule, who, LOGIN, OK))
 RULES.update(capacity_rules(Rule, who, LOGIN, OK))
 RULES.update(problems_rules(Rule, who, LOGIN, OK))
+RULES.update(inbound_rules(Rule, who, LOGIN, OK))
 RULES.update({f"reports:{name}": Rule(get=REPORT_PAGE) for name in (
     "dashboard", "definitions", "sla", "times", "volume", "availability", "work", "maintenance",
     "satisfaction", "workload", "knowledge", "problems", "capacity")})
@@ -186,6 +188,7 @@ def world(alice, bob, dee, manny, team):
             **knowledge_world(dee=dee, alice=alice),
             **capacity_world(dee=dee),
             **problems_world(dee=dee, alice=alice),
+            **inbound_world(ticket=ticket),
         },
     }
 

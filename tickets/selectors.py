@@ -161,6 +161,10 @@ def participant_emails(ticket: Ticket) -> list[str]:
     return list(ticket.participants.values_list("email", flat=True))
 
 
+def ticket_participants(ticket: Ticket):
+    return ticket.participants.select_related("user").order_by("added_at", "id")
+
+
 def ticket_by_ref(ref: str) -> Ticket | None:
     parsed = parse_ref(ref)
     if parsed is None:

@@ -27,7 +27,8 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _check_sign_in(mailbox: Mailbox) -> None:
+def mailbox_check(mailbox: Mailbox) -> None:
+    """What the model cannot say alone: the sign-in has what it needs; folders differ."""
     errors = {}
     if mailbox.auth_method == AuthMethod.PASSWORD and not mailbox.password:
         errors["password"] = ["A mailbox signed in by password needs its password."]
@@ -55,7 +56,7 @@ def mailbox_save(*, mailbox: Mailbox, actor: User | None, **changes) -> Mailbox:
         if stored is not None and not getattr(mailbox, name):
             setattr(mailbox, name, getattr(stored, name))
     mailbox.full_clean(exclude=["token_hash"])
-    _check_sign_in(mailbox)
+    mailbox_check(mailbox)
     if stored is not None and (stored.host, stored.username, stored.folder) != (
             mailbox.host, mailbox.username, mailbox.folder):
         # Another folder's UIDs mean nothing here: read it from its start (Message-IDs

@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 import capacity.api as capacity_api
+import inbound.api as inbound_api
 from itsm.api import calendars as core_api
 from itsm.api.auth import MyTokensView, ObtainTokenView
 from knowledge.api import views as knowledge_api
@@ -24,9 +25,11 @@ knowledge_api.register(router)
 reports_api.register(router)
 capacity_api.register(router)
 problems_api.register(router)
+inbound_api.register(router)
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("auth/tokens/", MyTokensView.as_view(), name="api-tokens"),
+    *inbound_api.urls(),
     *router.urls,
 ]

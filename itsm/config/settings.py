@@ -188,7 +188,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "itsm.api.pagination.CappedPageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_RATES": {"login": env.str("LOGIN_RATE", default="10/min")},
+    "DEFAULT_THROTTLE_RATES": {"login": env.str("LOGIN_RATE", default="10/min"),
+                               # POST /api/v1/inbound/email/, per client address.
+                               "inbound": env.str("INBOUND_RATE", default="600/min")},
     "EXCEPTION_HANDLER": "itsm.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {

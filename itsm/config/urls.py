@@ -50,5 +50,6 @@ urlpatterns = [
     path("reports/", include("reports.web.urls")),
     path("", include("capacity.web.urls")),
     path("", include("problems.web.urls")),
+    path("", include("inbound.web.urls")),
     path("", include("tickets.web.urls")),
 ]

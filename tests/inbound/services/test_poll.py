@@ -185,7 +185,7 @@ def test_a_strangers_ticket_number_in_the_subject_opens_a_new_ticket(imap_folder
     assert poll_once(box).ok
     theirs = messages_of(box).get().ticket
 
-    imap_folder.append(mail(sender=bob.email, subject=f"[{theirs.number}] me too"))
+    imap_folder.append(mail(sender=bob.email, subject=f"[{theirs.ref}] me too"))
     assert poll_once(box).ok
 
     row = messages_of(box).get(sender=bob.email)

@@ -2,9 +2,11 @@
 that came in for the ticket (each opens its message page), with the state badges."""
 
 from django import template
+from django.utils.safestring import mark_safe
 
 from inbound.models import State
 from inbound.selectors import ticket_messages
+from itsm.markdown import sanitize_html
 from tickets.selectors import ticket_participants
 
 register = template.Library()
@@ -20,6 +22,13 @@ SHOWN = 10  # the newest mails; the timeline has every reply anyway
 @register.filter
 def mail_state_badge(state: str) -> str:
     return STATE_BADGES.get(state, "text-bg-secondary")
+
+
+@register.filter
+def mail_html(markup: str) -> str:
+    """A received mail's HTML, through the Markdown sanitizer once more as it is shown
+    (never trusting that it was sanitized when parsed)."""
+    return mark_safe(sanitize_html(markup or ""))  # noqa: S308 - sanitized just now
 
 
 @register.inclusion_tag("inbound/_ticket_panel.html", takes_context=True)

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from tests.capacity.web.role_rules import capacity_world
 from tests.factories import make_ticket
+from tests.inbound.role_rules import inbound_world
 from tests.knowledge.role_rules import knowledge_world
 from tests.maintenance.role_rules import maintenance_world
 from tests.monitoring.role_rules import monitoring_world
@@ -40,11 +41,11 @@ AXE_RUN = """(exclude) => axe.run(exclude.length ? {exclude: exclude} : document
                     targets: v.nodes.map(n => n.target.join(' '))})))"""
 
 # Not HTML pages, so not audited: the API (JSON; its Swagger page api-docs *is* audited),
-# the OpenAPI schema (YAML), ticket and article attachment downloads, and the heartbeat
-# pings (plain text for cron jobs). The Django admin is audited below through Tend's own
-# admin pages only.
-NOT_HTML = {"schema", "attachment", "knowledge:file", "monitoring:ping",
-            "monitoring:ping_start", "monitoring:ping_fail"}
+# the OpenAPI schema (YAML), ticket and article attachment downloads, a received mail's
+# original (.eml), and the heartbeat pings (plain text for cron jobs). The Django admin is
+# audited below through Tend's own admin pages only.
+NOT_HTML = {"schema", "attachment", "knowledge:file", "inbound:message_raw",
+            "monitoring:ping", "monitoring:ping_start", "monitoring:ping_fail"}
 # htmx fragments, not pages: audited inside the page that loads them (plan form, desk
 # ticket of a maintenance occurrence, the portal form's article suggestions, the desk
 # ticket page's suggested articles).
@@ -89,7 +90,7 @@ def world(alice, bob, dee, manny, ada, team):
     make_ticket(bob, title="VPN drops every hour", team=team, kind="request")
     pks = {**maintenance_world(dee=dee, team=team, ticket=ticket), **monitoring_world(),
            **knowledge_world(dee=dee, alice=alice), **capacity_world(dee=dee),
-           **problems_world(dee=dee, alice=alice)}
+           **problems_world(dee=dee, alice=alice), **inbound_world(ticket=ticket)}
     _check_history(pks["monitoring:check"])
     # The knowledge report is audited with a chart and rows in each of its sections.
     knowledge_activity(article_pk=pks["knowledge:desk_article"], ticket=resolved, dee=dee,

@@ -131,3 +131,15 @@ def test_the_desk_ticket_page_shows_its_participants_and_mail(
     assert set(Participant.objects.filter(ticket=ticket).values_list("email", flat=True)) \
         == {"carol@partner.example"}
     assert SUPPORT not in Participant.objects.values_list("email", flat=True)
+
+
+def test_a_mails_html_is_shown_sanitized(client_for, dee, box, alice):
+    raw = (f"From: {alice.email}\r\nTo: {SUPPORT}\r\nSubject: Styled\r\n"
+           "Message-ID: <styled-1@client.example>\r\nMIME-Version: 1.0\r\n"
+           "Content-Type: text/html; charset=utf-8\r\n\r\n"
+           "<p>The <strong>VPN</strong> fails</p><script>steal()</script>"
+           "<a href=\"javascript:steal()\" onclick=\"steal()\">here</a>\r\n").encode()
+    row = message_receive(mailbox=box, raw=raw)
+    html = client_for(dee).get(f"/desk/mail/{row.pk}/").content.decode()
+    assert "<strong>VPN</strong>" in html and "The VPN fails" in html
+    assert "steal()" not in html

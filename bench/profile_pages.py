@@ -20,14 +20,14 @@ def main():
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from rest_framework.authtoken.models import Token
 
     from itsm.models import User
+    from itsm.services.tokens import token_create
 
     user = User.objects.get(username=os.environ.get("AS_USER", "dee"))
     client = Client()
     client.force_login(user)
-    token = Token.objects.get_or_create(user=user)[0].key
+    token = token_create(actor=user, name="bench/profile_pages.py")[1]
     for url in sys.argv[1:]:
         headers = {"HTTP_AUTHORIZATION": f"Token {token}"} if url.startswith("/api") else {}
         client.get(url, **headers)

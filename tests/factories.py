@@ -79,3 +79,19 @@ def mail_settled() -> None:
 
     outbox.notifications_send_pending()
     mail.outbox.clear()
+
+
+def api_key(user, **kwargs) -> str:
+    """A new API token of `user`, as the key a script would send (Token <key>)."""
+    from itsm.services import tokens
+
+    kwargs.setdefault("name", "test script")
+    return tokens.token_create(actor=user, **kwargs)[1]
+
+
+def user_key(user) -> str:
+    """One API key per user object for a test that signs in many times (as get_or_create
+    of DRF's single token used to)."""
+    if not getattr(user, "_test_api_key", None):
+        user._test_api_key = api_key(user)
+    return user._test_api_key

@@ -16,10 +16,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
-from rest_framework.authtoken.models import Token
 
 from tests.capacity.web.role_rules import capacity_rules, capacity_world
-from tests.factories import make_ticket
+from tests.factories import api_key, make_ticket
 from tests.inbound.role_rules import inbound_rules, inbound_world
 from tests.knowledge.role_rules import knowledge_rules, knowledge_world
 from tests.maintenance.role_rules import maintenance_rules, maintenance_world
@@ -68,7 +67,7 @@ RULES: dict[str, Rule] = {
     "password_reset_done": Rule(get=PUBLIC),
     "password_reset_confirm": Rule(get=PUBLIC),
     "password_reset_complete": Rule(get=PUBLIC),
-    "account_tokens": Rule(get=SIGNED_IN, post=who(LOGIN, 302, 302, 302, 302)),
+    "account_tokens": Rule(get=SIGNED_IN, post=who(LOGIN, OK, OK, OK, OK)),
     # Portal
     "portal:home": Rule(get=SIGNED_IN),
     "portal:new": Rule(get=SIGNED_IN, post=who(LOGIN, OK, OK, OK, OK)),
@@ -95,7 +94,9 @@ RULES: dict[str, Rule] = {
     "api-docs": Rule(get=SIGNED_IN),
     "api-token": Rule(get=who(405, 405, 405, 405, 405), post=who(400, 400, 400, 400, 400),
                       api=True),
-    "api-tokens": Rule(get=API_ANY, post=who(401, 405, 405, 405, 405), api=True),
+    "api-tokens": Rule(get=API_ANY, post=who(401, OK, OK, OK, OK), api=True),
+    "api-token-detail": Rule(get=who(401, 200, 404, 404, 404),
+                             post=who(401, 405, 405, 405, 405), api=True),
     "api-ticket-list": Rule(get=API_ANY, post=who(401, 400, 400, 400, 400), api=True),
     "api-ticket-detail": Rule(get=API_OWN, post=who(401, 405, 405, 405, 405), api=True),
     "api-ticket-attachments": Rule(get=API_OWN, post=who(401, 400, 404, 400, 403), api=True),
@@ -177,12 +178,15 @@ def world(alice, bob, dee, manny, team):
     rule = EscalationRule.objects.create(name="r", trigger="response_breach")
     return {
         "users": {"alice": alice, "bob": bob, "dee": dee, "manny": manny},
+        "keys": {name: api_key(user) for name, user in
+                 (("alice", alice), ("bob", bob), ("dee", dee), ("manny", manny))},
         "ref": ticket.ref,
         "pk": {
             "attachment": ticket.attachments.get().pk,
             "api-sla-policy-detail": SlaPolicy.objects.first().pk,
             "api-escalation-rule-detail": rule.pk,
             "api-calendar-detail": BusinessCalendar.objects.first().pk,
+            "api-token-detail": alice.api_tokens.get().pk,
             **maintenance_world(dee=dee, team=team, ticket=ticket),
             **monitoring_world(),
             **knowledge_world(dee=dee, alice=alice),
@@ -214,7 +218,7 @@ def _request(world, persona: str, method: str, url: str, api: bool):
     if persona != "anon":
         user = world["users"][persona]
         if api:
-            headers["HTTP_AUTHORIZATION"] = f"Token {Token.objects.get_or_create(user=user)[0]}"
+            headers["HTTP_AUTHORIZATION"] = f"Token {world['keys'][persona]}"
         else:
             client.force_login(user)
     with transaction.atomic():

@@ -15,7 +15,7 @@ from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, parsers, viewsets
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -25,6 +25,7 @@ from capacity.samples import SampleError, max_body_bytes, parse_json_samples, pa
 from capacity.selectors.series import series_of_asset, series_points
 from capacity.services.ingest import samples_ingest
 from itsm.api.auth_asset import AssetTokenAuthentication, AssetTokenOrPermission
+from itsm.api.auth_token import ApiTokenAuthentication
 from itsm.api.permissions import StaffReadAgentWrite
 from itsm.models import Asset
 
@@ -45,7 +46,7 @@ class CanPush(AssetTokenOrPermission):
 
 
 class MetricsViewSet(viewsets.GenericViewSet):
-    authentication_classes = [AssetTokenAuthentication, TokenAuthentication,
+    authentication_classes = [AssetTokenAuthentication, ApiTokenAuthentication,
                               SessionAuthentication]
     permission_classes = [CanPush]
     parser_classes = [parsers.JSONParser, PrometheusTextParser]

@@ -1,7 +1,8 @@
-"""/api/v1/auth/: a username and password for an API token; list and revoke your token."""
+"""/api/v1/auth/: a username and password for an API token; your tokens: list, make, revoke."""
 
 from collections.abc import Mapping
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
@@ -9,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from itsm.api.fields import StrictBooleanField, StrictCharField
 from itsm.api.schema import DETAIL
 from itsm.services import tokens
 from itsm.web.limits import LoginLimiter, sign_in_name
@@ -17,14 +19,22 @@ THROTTLED = OpenApiResponse(DETAIL, description="Too many attempts from this add
                                                 "this name: wait, then try again.")
 
 
-class TokenInfoSerializer(serializers.Serializer):
-    """A token as its owner sees it: never the whole key, only enough to recognise it."""
+class TokenSerializer(serializers.Serializer):
+    """A token as its owner sees it: never the key (only when made), enough to recognise it."""
 
-    key_prefix = serializers.SerializerMethodField()
-    created = serializers.DateTimeField()
+    id = serializers.IntegerField(read_only=True)
+    name = StrictCharField(max_length=80, help_text="What uses it, e.g. \"backup script\".")
+    prefix = serializers.CharField(read_only=True, help_text="The key's first characters.")
+    read_only = StrictBooleanField(required=False, default=False,
+                                   help_text="GET, HEAD and OPTIONS only.")
+    expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None,
+                                           help_text="Null: until revoked.")
+    created_at = serializers.DateTimeField(read_only=True)
+    last_used_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
-    def get_key_prefix(self, token) -> str:
-        return token.key[:6]
+
+class NewTokenSerializer(TokenSerializer):
+    token = serializers.CharField(read_only=True, help_text="The key: shown this once.")
 
 
 class ObtainTokenView(APIView):
@@ -54,18 +64,66 @@ class ObtainTokenView(APIView):
             limiter.failed()
             return Response(serializer.errors, status=400)
         limiter.succeeded()
-        token = tokens.token_obtain(actor=serializer.validated_data["user"])
-        return Response({"token": token.key})
+        name = request.data.get("name", "")
+        try:
+            _, key = tokens.token_obtain(actor=serializer.validated_data["user"],
+                                         name=name if isinstance(name, str) else "")
+        except DjangoValidationError as error:
+            raise _service_errors(error) from None
+        return Response({"token": key})
+
+
+def _service_errors(error: DjangoValidationError) -> exceptions.ValidationError:
+    return exceptions.ValidationError(error.message_dict if hasattr(error, "error_dict")
+                                      else {"non_field_errors": error.messages})
 
 
 class MyTokensView(APIView):
-    """Your API tokens: GET lists them (prefix and date), DELETE revokes them."""
+    """Your API tokens: list them, make one (its key shown once), or revoke them all."""
 
-    @extend_schema(responses=TokenInfoSerializer(many=True))
+    @extend_schema(summary="Your tokens that still work, newest first",
+                   responses=TokenSerializer(many=True))
     def get(self, request):
-        return Response(TokenInfoSerializer(tokens.tokens_of(request.user), many=True).data)
+        return Response(TokenSerializer(tokens.tokens_of(request.user), many=True).data)
 
-    @extend_schema(responses={204: None})
+    @extend_schema(summary="Make a token (the answer is the only time its key is shown)",
+                   request=TokenSerializer, responses={201: NewTokenSerializer,
+                                                       400: OpenApiResponse(description=(
+                                                           "Field → messages."))})
+    def post(self, request):
+        serializer = TokenSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            token, key = tokens.token_create(actor=request.user, **serializer.validated_data)
+        except DjangoValidationError as error:
+            raise _service_errors(error) from None
+        token.token = key
+        response = Response(NewTokenSerializer(token).data, status=201)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @extend_schema(summary="Revoke all your tokens", operation_id="auth_tokens_revoke_all",
+                   responses={204: None})
     def delete(self, request):
-        tokens.token_revoke(actor=request.user)
+        tokens.tokens_revoke_all(actor=request.user)
+        return Response(status=204)
+
+
+class MyTokenView(APIView):
+    """One of your tokens: see it, or revoke it (scripts using it then get 401)."""
+
+    def _token(self, request, pk):
+        token = tokens.live_tokens(request.user).filter(pk=pk).first()
+        if token is None:
+            raise exceptions.NotFound("No such token of yours (or it no longer works).")
+        return token
+
+    @extend_schema(summary="One of your tokens", responses={200: TokenSerializer, 404: DETAIL})
+    def get(self, request, pk: int):
+        return Response(TokenSerializer(self._token(request, pk)).data)
+
+    @extend_schema(summary="Revoke one of your tokens", operation_id="auth_token_revoke",
+                   responses={204: None, 404: DETAIL})
+    def delete(self, request, pk: int):
+        tokens.token_revoke(actor=request.user, token=self._token(request, pk))
         return Response(status=204)

@@ -6,7 +6,7 @@ from rest_framework.routers import DefaultRouter
 import capacity.api as capacity_api
 import inbound.api as inbound_api
 from itsm.api import calendars as core_api
-from itsm.api.auth import MyTokensView, ObtainTokenView
+from itsm.api.auth import MyTokensView, MyTokenView, ObtainTokenView
 from knowledge.api import views as knowledge_api
 from maintenance.api import views as maintenance_api
 from monitoring.api import views as monitoring_api
@@ -30,6 +30,7 @@ inbound_api.register(router)
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("auth/tokens/", MyTokensView.as_view(), name="api-tokens"),
+    path("auth/tokens/<int:pk>/", MyTokenView.as_view(), name="api-token-detail"),
     *inbound_api.urls(),
     *router.urls,
 ]

@@ -180,7 +180,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "itsm.api.auth_token.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -196,7 +196,8 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tend API",
     "DESCRIPTION": "Tickets, comments and attachments. Authenticate with "
-    "`Authorization: Token <key>` from POST /api/v1/auth/token/.",
+    "`Authorization: Token <key>`: a personal token from POST /api/v1/auth/tokens/ "
+    "(or POST /api/v1/auth/token/ with a username and password).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -1,42 +1,120 @@
-"""API tokens: issuing, listing and revoking a person's token; revoked on a new password.
+"""API tokens: a person's named tokens, made (shown once), listed, revoked one by one.
 
-Tend keeps DRF's one token per person (`Authorization: Token <key>`). A password change
-or reset (the account page, the reset mail, the admin's password form, `changepassword`)
-revokes it: `revoke_on_new_password` runs on every User save that stores a different
-password hash (except a hasher upgrade of the same password at sign-in), so no path that
-sets a password can forget it. Connected in itsm/apps.py.
+A token may expire and may be read-only. Only its sha256 is stored. A password change or
+reset (the account page, the reset mail, the admin's password form, `changepassword`)
+revokes every token of the person: `revoke_on_new_password` runs on every User save that
+stores a different password hash (except a hasher upgrade of the same password at
+sign-in), so no path that sets a password can forget it. Connected in itsm/apps.py.
 """
 
-from django.core.exceptions import PermissionDenied
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from rest_framework.authtoken.models import Token
+from django.utils import timezone
 
-from itsm.models import User
+from itsm.models import ApiToken, User
+
+KEY_PREFIX = "tend_"
+MAX_LIVE = 50  # per person: a script that makes a token per run is told, not obeyed
+MAX_DAYS = 3 * 365
+OBTAINED_NAME = "Password exchange"
 
 
-def token_obtain(*, actor: User) -> Token:
-    """The actor's token, issued now if they have none."""
+def token_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def live_tokens(user: User, now: datetime | None = None):
+    now = now or timezone.now()
+    return (ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+            .exclude(expires_at__lte=now))
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    """The user's tokens that still work, newest first."""
+    return list(live_tokens(user))
+
+
+def _check(*, user: User, name: str, expires_at: datetime | None, now: datetime) -> str:
+    errors = {}
+    name = " ".join((name or "").split())
+    if not name:
+        errors["name"] = ["Name the token after what uses it (e.g. \"backup script\")."]
+    elif len(name) > 80:
+        errors["name"] = ["At most 80 characters."]
+    if expires_at is not None:
+        if expires_at <= now:
+            errors["expires_at"] = ["The expiry must be in the future."]
+        elif expires_at > now + timedelta(days=MAX_DAYS):
+            errors["expires_at"] = [f"At most {MAX_DAYS // 365} years ahead."]
+    if live_tokens(user, now).count() >= MAX_LIVE:
+        errors["name"] = errors.get("name", []) + [
+            f"You have {MAX_LIVE} tokens that still work: revoke one you no longer use."]
+    if errors:
+        raise ValidationError(errors)
+    return name
+
+
+def token_create(*, actor: User, name: str, expires_at: datetime | None = None,
+                 read_only: bool = False, now: datetime | None = None
+                 ) -> tuple[ApiToken, str]:
+    """A new token of the actor's own; returns it and its key (the only time it is known)."""
+    now = now or timezone.now()
+    name = _check(user=actor, name=name, expires_at=expires_at, now=now)
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
-        token, _ = Token.objects.get_or_create(user=actor)
-    return token
+        token = ApiToken.objects.create(user=actor, name=name, prefix=key[:12],
+                                        key_hash=token_hash(key), read_only=bool(read_only),
+                                        created_at=now, expires_at=expires_at)
+    return token, key
 
 
-def tokens_of(user: User) -> list[Token]:
-    """The user's tokens (zero or one)."""
-    return list(Token.objects.filter(user=user))
+def token_obtain(*, actor: User, name: str = "", expires_at: datetime | None = None,
+                 now: datetime | None = None) -> tuple[ApiToken, str]:
+    """POST /api/v1/auth/token/: a username and password for a new token."""
+    return token_create(actor=actor, name=name or OBTAINED_NAME, expires_at=expires_at,
+                        now=now)
 
 
-def token_revoke(*, actor: User, user: User | None = None) -> int:
-    """Revoke `user`'s tokens (default: the actor's own); the number revoked.
+def token_find(key: str) -> ApiToken | None:
+    if not key:
+        return None
+    return (ApiToken.objects.select_related("user").filter(key_hash=token_hash(key))
+            .first())
 
-    Only the owner or someone who may delete tokens (the Admin role) may revoke a token.
-    """
-    user = user or actor
-    if actor.pk != user.pk and not actor.has_perm("authtoken.delete_token"):
+
+def token_touch(*, token: ApiToken, now: datetime | None = None) -> None:
+    """last_used_at, at most once a minute: not a write per request."""
+    now = now or timezone.now()
+    if token.last_used_at is None or token.last_used_at < now - timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+
+
+def _may_revoke(actor: User, user: User) -> None:
+    if actor.pk != user.pk and not actor.has_perm("itsm.delete_apitoken"):
         raise PermissionDenied("Only the owner or an admin can revoke a token.")
-    with transaction.atomic():
-        deleted, _ = Token.objects.filter(user=user).delete()
-    return deleted
+
+
+def token_revoke(*, actor: User, token: ApiToken, now: datetime | None = None) -> bool:
+    """Revoke one token; True if it still worked until now."""
+    _may_revoke(actor, token.user)
+    now = now or timezone.now()
+    done = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now)
+    token.revoked_at = token.revoked_at or now
+    return bool(done)
+
+
+def tokens_revoke_all(*, actor: User, user: User | None = None,
+                      now: datetime | None = None) -> int:
+    """Revoke every token of `user` (default: the actor's own); how many were live."""
+    user = user or actor
+    _may_revoke(actor, user)
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=now or timezone.now())
 
 
 def revoke_on_new_password(sender, instance: User, update_fields=None, raw=False, **kwargs):
@@ -49,7 +127,7 @@ def revoke_on_new_password(sender, instance: User, update_fields=None, raw=False
         return
     old = User.objects.filter(pk=instance.pk).values_list("password", flat=True).first()
     if old is not None and old != instance.password:
-        token_revoke(actor=instance)
+        tokens_revoke_all(actor=instance)
 
 
 def _hasher_upgrade(user: User, update_fields) -> bool:

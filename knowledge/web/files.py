@@ -7,9 +7,9 @@ no caching, and Content-Disposition: attachment for anything not an image.
 
 from django.http import Http404, HttpResponse
 from django.views.decorators.http import require_safe
-from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
+from itsm.api.auth_token import ApiTokenAuthentication
 from knowledge import selectors
 from tickets.web.files import file_response
 
@@ -19,7 +19,7 @@ def _caller(request):
     # here as it does under /api/ (the page itself needs no token).
     if request.user.is_authenticated or "HTTP_AUTHORIZATION" not in request.META:
         return request.user
-    found = TokenAuthentication().authenticate(request)
+    found = ApiTokenAuthentication().authenticate(request)
     return found[0] if found else request.user
 
 

@@ -19,7 +19,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import mixins, permissions, viewsets
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -28,6 +28,7 @@ from itsm.api.auth_asset import (
     AssetTokenOrPermission,
     token_writes_asset,
 )
+from itsm.api.auth_token import ApiTokenAuthentication
 from itsm.api.filters import BooleanFilter
 from itsm.api.permissions import StaffReadAgentWrite
 from itsm.api.schema import SingleObjectSchema
@@ -325,7 +326,7 @@ class InventoryTokenOrIngest(AssetTokenOrPermission):
 class InventoryViewSet(viewsets.GenericViewSet):
     serializer_class = s.InventorySerializer
     # A host's agent token writes its own asset's inventory, in the name of who issued it.
-    authentication_classes = [AssetTokenAuthentication, TokenAuthentication,
+    authentication_classes = [AssetTokenAuthentication, ApiTokenAuthentication,
                               SessionAuthentication]
     permission_classes = [InventoryTokenOrIngest]
     queryset = Asset.objects.none()

@@ -2,8 +2,9 @@
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from tests.factories import api_key
 
 JSON = "application/vnd.oai.openapi+json"
 
@@ -25,7 +26,7 @@ def test_a_session_or_a_token_reads_the_schema(alice, client):
     assert client.get(reverse("schema"), HTTP_ACCEPT=JSON).status_code == 200
     assert client.get(reverse("api-docs")).status_code == 200
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=alice).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_key(alice)}")
     assert api.get(reverse("schema"), HTTP_ACCEPT=JSON).status_code == 200
 
 

@@ -122,8 +122,8 @@ def seed() -> dict:
     samples_ingest(asset=asset, samples=parse_json_samples({"samples": [
         {"series": "fs_used", "name": "/", "t": (timezone.now() - timedelta(minutes=m)).isoformat(),
          "v": 40e9 + m} for m in range(10)]}, now=timezone.now()))
-    return {persona: (tokens.token_obtain(actor=who).key,
-                      tokens.token_obtain(actor=spare[persona]).key)
+    return {persona: (tokens.token_obtain(actor=who)[1],
+                      tokens.token_obtain(actor=spare[persona])[1])
             for persona, who in (("dse", dse), ("end_user", user))}
 
 

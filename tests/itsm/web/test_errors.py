@@ -8,9 +8,8 @@ from contextlib import contextmanager
 import pytest
 from django.db import connection
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
-from tests.factories import make_ticket
+from tests.factories import api_key, make_ticket
 
 JSON = "application/json"
 
@@ -89,7 +88,7 @@ def database_unreachable(tmp_path):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_unreachable_database_is_a_503_with_retry_after(tmp_path, dee):
     ticket = make_ticket(dee)
-    key = Token.objects.create(user=dee).key
+    key = api_key(dee)
     session = Client()
     session.force_login(dee)
     token = Client(HTTP_AUTHORIZATION=f"Token {key}")

@@ -7,9 +7,8 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
-from tests.factories import make_ticket
+from tests.factories import api_key, make_ticket
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -24,7 +23,7 @@ def test_every_signed_in_answer_is_no_store(dee, client, name):
 
 
 def test_token_api_answers_are_no_store(alice):
-    key = Token.objects.create(user=alice).key
+    key = api_key(alice)
     response = Client().get(reverse("api-ticket-list"), HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"

@@ -3,11 +3,10 @@ links, field errors, and a list whose query count does not grow with its rows.""
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from knowledge.models import Article, ArticleFeedback, Audience, Confidence
-from tests.factories import make_ticket
+from tests.factories import make_ticket, user_key
 from tests.knowledge.conftest import make_article
 from tickets import services as tickets
 from tickets.models import Status
@@ -19,7 +18,7 @@ LIST = reverse("api-kb-article-list")
 def api(user=None, token=False) -> APIClient:
     client = APIClient()
     if user is not None and token:
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0]}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {user_key(user)}")
     elif user is not None:
         client.force_authenticate(user)
     return client

@@ -2,11 +2,10 @@
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from knowledge.models import Audience, SearchLog
-from tests.factories import ServiceFactory
+from tests.factories import ServiceFactory, user_key
 from tests.knowledge.conftest import make_article
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +14,7 @@ SUGGEST, SEARCH = reverse("api-kb-suggest-list"), reverse("api-kb-search-list")
 
 def token_client(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0]}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {user_key(user)}")
     return client
 
 

@@ -70,11 +70,11 @@ def test_downloads_are_inert_and_never_cached(dee, client_for):
 
 
 def test_an_api_token_downloads_what_its_owner_may_see(dee, alice, client):
-    from rest_framework.authtoken.models import Token
+    from tests.factories import api_key
 
     _, customers = with_file(dee)
     _, internal = with_file(dee, audience=Audience.INTERNAL, title="Internal")
-    token = Token.objects.create(user=alice).key
+    token = api_key(alice)
     auth = {"HTTP_AUTHORIZATION": f"Token {token}"}
     url = reverse("knowledge:file", args=[customers.pk])
     assert client.get(url, **auth).status_code == 200

@@ -103,8 +103,8 @@ def test_accounts_without_the_permission_get_403(asset, alice, manny, dee):
 
 
 def test_a_token_works_for_agents(agent, asset):
-    from rest_framework.authtoken.models import Token
+    from tests.factories import api_key
 
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=agent).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key(agent)}")
     assert client.post(url(asset.pk), REPORT, format="json").status_code == 200

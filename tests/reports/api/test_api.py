@@ -2,11 +2,11 @@
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from reports.figures import sla
 from reports.params import Filters, Period
+from tests.factories import user_key
 from tests.reports.conftest import utc
 from tickets.models import Status
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def api(user=None) -> APIClient:
     client = APIClient()
     if user is not None:
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0]}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {user_key(user)}")
     return client
 
 

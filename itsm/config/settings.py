@@ -110,6 +110,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Reports and their exports may read a streaming replica (reports/replica.py): figures are
+# read there while it answers, from the primary when it does not.
+REPORTS_DATABASE_URL = env.str("REPORTS_DATABASE_URL", default="")
+if REPORTS_DATABASE_URL:
+    DATABASES["reports"] = env.db_url_config(REPORTS_DATABASE_URL)
+    DATABASES["reports"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
+    DATABASES["reports"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["reports"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+    # Tests read the replica only where they start one; elsewhere it is the test database.
+    DATABASES["reports"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["reports.replica.ReportsRouter"]
+TEND_REPORTS_LAG_NOTICE_SECONDS = env.int("TEND_REPORTS_LAG_NOTICE_SECONDS", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")

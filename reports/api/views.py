@@ -17,7 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from reports import buckets, params
+from reports import buckets, params, replica
 from reports.dashboard import headlines
 from reports.registry import REPORTS
 from reports.tables import UNITS
@@ -172,6 +172,13 @@ NAME = OpenApiParameter("name", str, OpenApiParameter.PATH, enum=list(REPORTS),
                         description="The report.")
 
 
+def _dated(response: Response, freshness: replica.Freshness) -> Response:
+    """A replica that lags says so: the time of the last change its figures include."""
+    if freshness.as_of is not None:
+        response["X-Figures-As-Of"] = freshness.as_of.isoformat()
+    return response
+
+
 def _read(request):
     wanted = {k: v for k, v in request.query_params.items() if v not in (None, "")}
     form = params.ReportForm(wanted)
@@ -204,8 +211,9 @@ class ReportViewSet(viewsets.ViewSet):
                    responses={200: ReportSerializer, 400: BAD_QUERY})
     def retrieve(self, request, name=None):
         period, filters = _read(request)
-        report = REPORTS[name].build(period, filters, limit=EXPORT_LIMIT)
-        return Response(ReportSerializer(report).data)
+        report, freshness = replica.figures(
+            lambda: REPORTS[name].build(period, filters, limit=EXPORT_LIMIT))
+        return _dated(Response(ReportSerializer(report).data), freshness)
 
     @extend_schema(summary="The dashboard: headline figures with the previous period and "
                            "their trend",
@@ -213,12 +221,12 @@ class ReportViewSet(viewsets.ViewSet):
     @action(detail=False, methods=["get"])
     def dashboard(self, request):
         period, filters = _read(request)
-        cards = headlines(period, filters)
-        return Response(ReportDashboardSerializer({
+        cards, freshness = replica.figures(lambda: headlines(period, filters))
+        return _dated(Response(ReportDashboardSerializer({
             "period": period, "previous_period": period.previous(),
             "filters": filters.as_dict(), "buckets": buckets.of(period),
             "reports": [{"report": c.info.key, "title": c.info.title, "figures": c.figures}
-                        for c in cards]}).data)
+                        for c in cards]}).data), freshness)
 
 
 def register(router) -> None:

@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from itsm.web.sign_in import safe_next
-from reports import buckets, params
+from reports import buckets, params, replica
 from reports.dashboard import headlines
 from reports.models import ReportSubscription
 from reports.registry import REPORTS
@@ -51,8 +51,9 @@ def dashboard(request):
     form, period, filters = params.parse(request.GET)
     subscription = ReportSubscription.objects.filter(user=request.user).first()
     trend = buckets.of(period)
+    cards, freshness = replica.figures(lambda: headlines(period, filters))
     return render(request, "reports/dashboard.html", _context(
-        request, form, period, filters, cards=headlines(period, filters),
+        request, form, period, filters, cards=cards, freshness=freshness,
         previous=period.previous(), subscribed=bool(subscription and subscription.weekly),
         buckets=trend, bucket_unit=buckets.unit_words(trend)[0], section="dashboard"))
 
@@ -64,14 +65,15 @@ def report(request, key: str):
         raise Http404("No such report.")
     form, period, filters = params.parse(request.GET)
     if request.GET.get("format") == "csv":
-        built = info.build(period, filters, limit=EXPORT_LIMIT)
+        built, _ = replica.figures(lambda: info.build(period, filters, limit=EXPORT_LIMIT))
         table = built.tables().get(request.GET.get("table", ""))
         if table is None:
             raise Http404("No such table in this report.")
         return csv_export.response(built, table)
-    built = info.build(period, filters)
+    built, freshness = replica.figures(lambda: info.build(period, filters))
     return render(request, "reports/report.html", _context(
-        request, form, period, filters, report=built, info=info, section=key))
+        request, form, period, filters, report=built, info=info, section=key,
+        freshness=freshness))
 
 
 @reports_page

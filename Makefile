@@ -29,6 +29,9 @@ demo: migrate
 ## web + worker + beat, on SQLite and a file broker unless DATABASE_URL / REDIS_URL are set
 # Links in e-mails point at the port served here unless TEND_BASE_URL says otherwise.
 run: export TEND_BASE_URL ?= http://127.0.0.1:$(PORT)
+# The demo's staff reach the desk without enrolling a second factor (production requires
+# one of DSEs, managers and admins): `TEND_MFA_REQUIRED_ROLES=DSE,Manager,Admin make run`.
+run: export TEND_MFA_REQUIRED_ROLES ?=
 run: demo
 	@DEBUG=$${DEBUG:-1} TEND_DEMO=1 $(BIN)/python manage.py demo_logins --port $(PORT)
 # Ctrl-C (or a SIGTERM to the group) is how `make run` ends, not an error: the trap, run

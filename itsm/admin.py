@@ -1,4 +1,5 @@
-"""Admin for the core: users, teams, services, assets, the notification log, calendars.
+"""Admin for the core: users, teams, services, assets, the notification log, calendars,
+sign-in policies and the audit log.
 
 Every save and delete calls itsm.services (itsm.admin_base); the notification log is
 read-only.
@@ -11,14 +12,16 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 
-from itsm import calendars
+from itsm import calendars, roles
 from itsm.admin_base import ReadOnlyAdmin, ServiceBackedAdmin
 from itsm.models import (
     Asset,
+    AuditEntry,
     BusinessCalendar,
     ClosedDate,
     NotificationLog,
     Service,
+    SignInPolicy,
     Team,
     User,
     WorkingPeriod,
@@ -32,6 +35,7 @@ from itsm.services.directory import (
     user_password_save,
     user_save,
 )
+from itsm.services.sign_in_policy import sign_in_policy_delete, sign_in_policy_set
 
 # Who is changing a password: Django's password page builds its form without the request.
 _password_actor: ContextVar[User] = ContextVar("password_actor")
@@ -180,3 +184,66 @@ def _rows(formset) -> list[dict]:
     return [{**{field.name: getattr(row, field.name) for field in row._meta.concrete_fields
                 if field.name not in ("id", formset.fk.name)}, "id": row.pk}
             for row in [*kept, *formset.new_objects]]
+
+
+class SignInPolicyForm(forms.ModelForm):
+    role = forms.ChoiceField(choices=[(name, name) for name in roles.ALL])
+
+    class Meta:
+        model = SignInPolicy
+        fields = ["role", "mfa_required", "sso_required"]
+
+
+# The request of a policy change, for the audit entry's address: ServiceBackedAdmin
+# hands save_one the actor only.
+_policy_request: ContextVar = ContextVar("policy_request", default=None)
+
+
+@admin.register(SignInPolicy)
+class SignInPolicyAdmin(ServiceBackedAdmin, admin.ModelAdmin):
+    """One row per role; a role without one follows TEND_MFA_REQUIRED_ROLES and
+    TEND_SSO_REQUIRED_ROLES. Every change is in the audit log."""
+
+    form = SignInPolicyForm
+    list_display = ("role", "mfa_required", "sso_required")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("role",) if obj is not None else ()  # a row is its role's, for good
+
+    def _with_request(self, view, request, *args, **kwargs):
+        token = _policy_request.set(request)
+        try:
+            return view(request, *args, **kwargs)
+        finally:
+            _policy_request.reset(token)
+
+    def changeform_view(self, request, *args, **kwargs):
+        return self._with_request(super().changeform_view, request, *args, **kwargs)
+
+    def delete_view(self, request, *args, **kwargs):
+        return self._with_request(super().delete_view, request, *args, **kwargs)
+
+    def changelist_view(self, request, *args, **kwargs):  # the bulk delete action
+        return self._with_request(super().changelist_view, request, *args, **kwargs)
+
+    def save_one(self, *, actor, obj, m2m, formsets, change):
+        saved = sign_in_policy_set(actor=actor, role=obj.role, mfa_required=obj.mfa_required,
+                                   sso_required=obj.sso_required,
+                                   request=_policy_request.get())
+        obj.pk = saved.pk  # the admin's history and redirect need the saved row
+
+    def delete_one(self, *, actor, obj):
+        sign_in_policy_delete(actor=actor, policy=obj, request=_policy_request.get())
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """Read-only: entries are written by itsm/services/audit.py and never edited. The
+    desk page /desk/audit/ filters and exports them."""
+
+    list_display = ("at", "action", "actor_name", "target", "ip")
+    list_filter = ("action",)
+    search_fields = ("actor_name", "target", "ip")
+    date_hierarchy = "at"
+    readonly_fields = [f.name for f in AuditEntry._meta.fields]
+    show_full_result_count = False  # a COUNT(*) over years of sign-ins on every page

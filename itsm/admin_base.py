@@ -9,14 +9,17 @@ any of those defaults while it can add, change or delete.
 
 from django.core.exceptions import PermissionDenied
 
+from itsm.web.reauth import SensitiveAdmin
 
-class ServiceBackedAdmin:
+
+class ServiceBackedAdmin(SensitiveAdmin):
     """Put before admin.ModelAdmin: each save and each delete is one service call.
 
     A subclass implements `save_one` and, unless it cannot delete, `delete_one`. The admin
     still validates the form, builds the object with `form.save(commit=False)` and each
     inline formset's `save(commit=False)` (both write nothing) and writes its history from
     them; the service does the actual save. List-editable changelists save the same way.
+    Every add, change and delete first asks to re-authenticate (itsm/web/reauth.py).
     """
 
     def save_one(self, *, actor, obj, m2m: dict[str, list], formsets: list,

@@ -51,19 +51,23 @@ class Event:
 
 
 Listener = Callable[[Event], None]
-_listeners: list[Listener] = []
+Interest = Callable[[Event], bool]
+_listeners: list[tuple[Listener, Interest | None]] = []
 _muted: ContextVar[bool] = ContextVar("itsm_events_muted", default=False)
 
 
-def subscribe(listener: Listener) -> None:
-    """Called from an AppConfig.ready(); subscribing twice is harmless."""
-    if listener not in _listeners:
-        _listeners.append(listener)
+def subscribe(listener: Listener, *, interested: Interest | None = None) -> None:
+    """Called from an AppConfig.ready(); subscribing twice is harmless.
+
+    `interested` answers cheaply (from a cache, without a query) whether the listener
+    would do anything with an event; when it says no, the listener and its savepoint are
+    skipped, so filing a ticket costs nothing while nobody subscribes to anything."""
+    if all(known is not listener for known, _ in _listeners):
+        _listeners.append((listener, interested))
 
 
 def unsubscribe(listener: Listener) -> None:
-    if listener in _listeners:
-        _listeners.remove(listener)
+    _listeners[:] = [(known, i) for known, i in _listeners if known is not listener]
 
 
 @contextmanager
@@ -85,7 +89,9 @@ def publish(name: str, *, data: dict, now: datetime | None = None,
         return None
     event = Event(name=name, data=data, occurred_at=now or timezone.now(), team_id=team_id,
                   service_id=service_id, kind=kind or "", priority=priority)
-    for listener in _listeners:
+    for listener, interested in _listeners:
+        if interested is not None and not interested(event):
+            continue
         try:
             with transaction.atomic():
                 listener(event)

@@ -19,3 +19,9 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 MEDIA_ROOT = os.environ.get("TEND_TEST_MEDIA", str(VAR_DIR / "test-media"))  # noqa: F405
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# Sign-in policy and re-authentication off for the suites that sign in with force_login;
+# tests/itsm/web/test_mfa*.py and the e2e sign-in tests turn them on.
+TEND_MFA_REQUIRED_ROLES = []
+TEND_REAUTH_MINUTES = 0
+MFA_REAUTHENTICATION_REQUIRED = False
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True

@@ -20,6 +20,10 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from tests.capacity.web.role_rules import capacity_rules, capacity_world
 from tests.factories import api_key, make_ticket
 from tests.inbound.role_rules import inbound_rules, inbound_world
+from tests.integrations.chat.role_rules import chat_rules, chat_world
+from tests.integrations.webhook_rules import webhook_rules, webhook_world
+from tests.itsm.sso_role_rules import sso_rules
+from tests.itsm.web.mfa_role_rules import mfa_rules, mfa_world
 from tests.knowledge.role_rules import knowledge_rules, knowledge_world
 from tests.maintenance.role_rules import maintenance_rules, maintenance_world
 from tests.monitoring.role_rules import monitoring_rules, monitoring_world
@@ -118,6 +122,12 @@ RULES: dict[str, Rule] = {
     "api-calendar-list": Rule(get=API_STAFF_READ, post=API_ADMIN_WRITE, api=True),
     "api-calendar-detail": Rule(get=API_STAFF_READ, post=API_ADMIN_WRITE,
                                 api=True),
+    # The audit log: admins only (none of these personas), read-only.
+    "audit_log": Rule(get=who(LOGIN, 403, 403, 403, 403), post=who(LOGIN, 405, 405, 405, 405)),
+    "audit_export": Rule(get=who(LOGIN, 403, 403, 403, 403),
+                         post=who(LOGIN, 405, 405, 405, 405)),
+    "api-audit-list": Rule(get=who(401, 403, 403, 403, 403), post=who(401, 403, 403, 403, 403),
+                           api=True),
 }
 
 RULES.update(maintenance_rules(Rule, who, LOGIN, OK))
@@ -126,6 +136,10 @@ RULES.update(knowledge_rules(Rule, who, LOGIN, OK))
 RULES.update(capacity_rules(Rule, who, LOGIN, OK))
 RULES.update(problems_rules(Rule, who, LOGIN, OK))
 RULES.update(inbound_rules(Rule, who, LOGIN, OK))
+RULES.update(sso_rules(Rule, who, LOGIN, OK))
+RULES.update(mfa_rules(Rule, who, LOGIN, OK))
+RULES.update(webhook_rules(Rule, who, LOGIN, OK))
+RULES.update(chat_rules(Rule, who, LOGIN, OK))
 RULES.update({f"reports:{name}": Rule(get=REPORT_PAGE) for name in (
     "dashboard", "definitions", "sla", "times", "volume", "availability", "work", "maintenance",
     "satisfaction", "workload", "knowledge", "problems", "capacity")})
@@ -193,6 +207,9 @@ def world(alice, bob, dee, manny, team):
             **capacity_world(dee=dee),
             **problems_world(dee=dee, alice=alice),
             **inbound_world(ticket=ticket),
+            **mfa_world(),
+            **webhook_world(),
+            **chat_world(team=team),
         },
     }
 

@@ -28,6 +28,13 @@ def auto_close_resolved() -> int:
     return services.tickets_auto_close()
 
 
+@shared_task(acks_late=True, expires=50)
+def fold_report_facts() -> int:
+    from tickets.services.fold import facts_fold
+
+    return facts_fold()
+
+
 @shared_task(acks_late=True, expires=25)
 def sla_sweep() -> dict:
     from tickets.services.sla.sweep import sla_sweep as sweep

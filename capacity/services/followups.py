@@ -25,6 +25,7 @@ from capacity.models import FollowUp, Series
 from capacity.settings import floor_for, kind_settings
 from itsm.services.system_user import system_user_get
 from tickets import services as ticket_services
+from tickets.events import publish
 from tickets.models import OPEN_STATUSES, Kind, Source, Status
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,9 @@ def _open(series: Series, fc: Forecast, reason: str, now: datetime) -> str:
                 due_at=fc.eta_earliest if reason == "forecast" else None, now=now)
             FollowUp.objects.create(series=series, ticket=ticket, reason=reason, opened_at=now,
                                     eta_earliest=fc.eta_earliest, eta_likely=fc.eta_likely)
+            publish("capacity.forecast", ticket, now=now, forecast={
+                "series": str(series), "reason": reason, "eta_earliest": fc.eta_earliest,
+                "eta_likely": fc.eta_likely})
     except IntegrityError:  # another sweep opened it first: one open follow-up per series
         return ""
     return f"opened {ticket.ref}"

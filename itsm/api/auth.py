@@ -14,6 +14,8 @@ from itsm.api.fields import StrictBooleanField, StrictCharField
 from itsm.api.schema import DETAIL
 from itsm.services import tokens
 from itsm.web.limits import LoginLimiter, sign_in_name
+from itsm.web.mfa_policy import password_alone_refused
+from itsm.web.sso_policy import refuse_password_sign_in
 
 THROTTLED = OpenApiResponse(DETAIL, description="Too many attempts from this address or for "
                                                 "this name: wait, then try again.")
@@ -64,9 +66,19 @@ class ObtainTokenView(APIView):
             limiter.failed()
             return Response(serializer.errors, status=400)
         limiter.succeeded()
+        try:  # a role that must use single sign-on has no password here either
+            refuse_password_sign_in(request, serializer.validated_data["user"])
+        except DjangoValidationError as error:
+            return Response({"non_field_errors": error.messages}, status=400)
+        if password_alone_refused(serializer.validated_data["user"]):
+            return Response({"non_field_errors": [
+                "This account signs in with a second factor, which a password exchange "
+                "cannot carry: make a token on the API tokens page (/accounts/tokens/)."]},
+                status=400)
         name = request.data.get("name", "")
         try:
             _, key = tokens.token_obtain(actor=serializer.validated_data["user"],
+                                         request=request,
                                          name=name if isinstance(name, str) else "")
         except DjangoValidationError as error:
             raise _service_errors(error) from None
@@ -94,7 +106,8 @@ class MyTokensView(APIView):
         serializer = TokenSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            token, key = tokens.token_create(actor=request.user, **serializer.validated_data)
+            token, key = tokens.token_create(actor=request.user, request=request, via="api",
+                                             **serializer.validated_data)
         except DjangoValidationError as error:
             raise _service_errors(error) from None
         token.token = key
@@ -105,7 +118,7 @@ class MyTokensView(APIView):
     @extend_schema(summary="Revoke all your tokens", operation_id="auth_tokens_revoke_all",
                    responses={204: None})
     def delete(self, request):
-        tokens.tokens_revoke_all(actor=request.user)
+        tokens.tokens_revoke_all(actor=request.user, request=request)
         return Response(status=204)
 
 
@@ -125,5 +138,5 @@ class MyTokenView(APIView):
     @extend_schema(summary="Revoke one of your tokens", operation_id="auth_token_revoke",
                    responses={204: None, 404: DETAIL})
     def delete(self, request, pk: int):
-        tokens.token_revoke(actor=request.user, token=self._token(request, pk))
+        tokens.token_revoke(actor=request.user, token=self._token(request, pk), request=request)
         return Response(status=204)

@@ -5,7 +5,9 @@ from rest_framework.routers import DefaultRouter
 
 import capacity.api as capacity_api
 import inbound.api as inbound_api
+import integrations.api as integrations_api
 from itsm.api import calendars as core_api
+from itsm.api.audit import AuditListView
 from itsm.api.auth import MyTokensView, MyTokenView, ObtainTokenView
 from knowledge.api import views as knowledge_api
 from maintenance.api import views as maintenance_api
@@ -26,11 +28,13 @@ reports_api.register(router)
 capacity_api.register(router)
 problems_api.register(router)
 inbound_api.register(router)
+integrations_api.register(router)
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("auth/tokens/", MyTokensView.as_view(), name="api-tokens"),
     path("auth/tokens/<int:pk>/", MyTokenView.as_view(), name="api-token-detail"),
+    path("audit/", AuditListView.as_view(), name="api-audit-list"),
     *inbound_api.urls(),
     *router.urls,
 ]

@@ -24,6 +24,12 @@ BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 50},
     },
+    "tickets-fold-report-facts": {
+        # Changes append their report facts; this folds them into one row per key.
+        "task": "tickets.tasks.fold_report_facts",
+        "schedule": 60.0,
+        "options": {"expires": 50},
+    },
     "tickets-auto-close": {
         "task": "tickets.tasks.auto_close_resolved",
         "schedule": crontab(minute="*/15"),
@@ -89,11 +95,29 @@ BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/15"),
         "options": {"expires": 900},
     },
+    "integrations-webhooks-sweep": {
+        # Due webhook deliveries: retries, lost wake-ups, and claims a killed worker left.
+        "task": "integrations.tasks.sweep",
+        "schedule": 10.0,
+        "options": {"expires": 10},
+    },
+    "integrations-chat-sweep": {
+        # Due chat messages: retries, those held for business hours, lost wake-ups.
+        "task": "integrations.chat.tasks.sweep",
+        "schedule": 10.0,
+        "options": {"expires": 10},
+    },
     "inbound-poll-mailboxes": {
         # Mailboxes whose poll is due (each has its own interval; IDLE picks up mail sooner).
         "task": "inbound.tasks.poll_due",
         "schedule": 15.0,
         "options": {"expires": 14},
+    },
+    "itsm-audit-prune": {
+        # Audit entries past TEND_AUDIT_RETENTION_DAYS go, in batches (0 keeps them all).
+        "task": "itsm.tasks.prune_audit_log",
+        "schedule": crontab(hour=4, minute=7),
+        "options": {"expires": 3600},
     },
     "reports-weekly-summary": {
         # Monday morning: last week's figures to managers who asked for them.

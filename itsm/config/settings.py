@@ -7,6 +7,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from itsm.config.schedule import BEAT_SCHEDULE
+from itsm.web.sso_config import sso_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -45,6 +46,14 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
+    # Sign-in flow, second factors and re-authentication (django-allauth; see below).
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    # Single sign-on: OpenID Connect and SAML 2.0 providers (see "Single sign-on" below).
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "itsm",
     "tickets",
     "knowledge",
@@ -54,6 +63,7 @@ INSTALLED_APPS = [
     "capacity",
     "problems",
     "reports",
+    "integrations",
 ]
 # Demo data and logins (`make run` sets TEND_DEMO=1); production never installs it.
 if env.bool("TEND_DEMO", default=False):
@@ -68,10 +78,17 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # allauth's login stages (second factor) and re-authentication redirects.
+    "allauth.account.middleware.AccountMiddleware",
     "itsm.web.sessions.SessionTimeout",
+    # Staff with a required second factor enrol before the desk, reports or admin.
+    "itsm.web.mfa_policy.RequireSecondFactor",
     "itsm.web.sessions.NoStoreWhenSignedIn",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # After CSP in this list, so before it on the way out: the sign-in pages' forms may
+    # reach the identity providers (itsm/web/sso_csp.py).
+    "itsm.web.sso_csp.ProviderFormAction",
 ]
 
 ROOT_URLCONF = "itsm.config.urls"
@@ -81,6 +98,37 @@ AUTHENTICATION_BACKENDS = ["itsm.performance.roles_backend.CachedRolesBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sign-in (django-allauth): Django's password views with Tend's limits, completed through
+# allauth's login flow so its stages run (the second factor); allauth's pages for TOTP,
+# recovery codes, WebAuthn keys and re-authentication (itsm/web/sign_in.py, mfa*.py).
+# No sign-up and no e-mail codes: accounts come from admins (and identity providers).
+ACCOUNT_ADAPTER = "itsm.web.account_adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
+# A sensitive action (API tokens, SLA policies, mailboxes, webhooks, admin changes) asks to
+# confirm the password or a second factor unless one was given this many minutes ago;
+# 0 turns the question off (the test settings do, and the re-authentication tests on).
+TEND_REAUTH_MINUTES = env.int("TEND_REAUTH_MINUTES", default=10)
+ACCOUNT_REAUTHENTICATION_TIMEOUT = max(TEND_REAUTH_MINUTES, 1) * 60
+MFA_REAUTHENTICATION_REQUIRED = TEND_REAUTH_MINUTES > 0  # adding or removing a factor
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = env.str("TEND_MFA_TOTP_ISSUER", default="Tend")
+# A security key or passkey is a second factor after the password, not a sign-in by itself.
+MFA_PASSKEY_LOGIN_ENABLED = False
+# WebAuthn needs https; plain http://127.0.0.1 is accepted only with DEBUG (and in tests).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# Roles that must enrol a second factor before the desk, reports or admin, when the role
+# has no SignInPolicy row of its own (itsm/models/sign_in_policy.py).
+TEND_MFA_REQUIRED_ROLES = env.list("TEND_MFA_REQUIRED_ROLES", default=["DSE", "Manager", "Admin"])
+
+# Single sign-on (allauth.socialaccount): OpenID Connect providers from the admin or
+# TEND_OIDC_PROVIDERS, SAML 2.0 per organisation from the admin, TEND_SSO_REQUIRED_ROLES;
+# the SOCIALACCOUNT_* values and why are in itsm/web/sso_config.py.
+vars().update(sso_settings(env, debug=DEBUG))
 
 TEMPLATES = [
     {
@@ -300,6 +348,9 @@ TEND_UPLOAD_EXTENSIONS = env.list(
              "docx", "xlsx", "pptx", "odt", "ods", "zip", "eml"],
 )
 TEND_AUTO_CLOSE_DAYS = env.int("TEND_AUTO_CLOSE_DAYS", default=5)
+# Report facts kept by the ticket services (tickets/services/facts.py). Off only to measure
+# what they cost (bench/facts_filing.py): reports are wrong until rebuild_report_facts runs.
+TEND_REPORT_FACTS = env.bool("TEND_REPORT_FACTS", default=True)
 # Every claim on background work (an e-mail, an escalation notice) is a lease of this
 # length: a worker killed mid-task leaves work that another takes over once it expires.
 TEND_LEASE_SECONDS = env.int("TEND_LEASE_SECONDS", default=60)
@@ -319,6 +370,10 @@ TEND_LOGIN_WINDOW_SECONDS = env.int("TEND_LOGIN_WINDOW_SECONDS", default=900)
 # Password reset requests (each may send a mail) per address typed and per client.
 TEND_PASSWORD_RESET_ATTEMPTS = env.int("TEND_PASSWORD_RESET_ATTEMPTS", default=3)
 TEND_PASSWORD_RESET_WINDOW_SECONDS = env.int("TEND_PASSWORD_RESET_WINDOW_SECONDS", default=3600)
+# Days audit entries (sign-ins, tokens, webhooks...) are kept; 0 keeps them forever.
+TEND_AUDIT_RETENTION_DAYS = env.int("TEND_AUDIT_RETENTION_DAYS", default=400)
+if TEND_AUDIT_RETENTION_DAYS < 0:
+    raise ImproperlyConfigured("TEND_AUDIT_RETENTION_DAYS must be 0 (keep) or more days.")
 # /api/schema/ and /api/docs/ need a sign-in unless an admin opts in.
 TEND_API_DOCS_PUBLIC = env.bool("TEND_API_DOCS_PUBLIC", default=False)
 # Capacity metrics in (capacity/samples.py, services/ingest.py, services/rollup.py):

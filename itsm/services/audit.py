@@ -3,11 +3,12 @@ that do something an admin must be able to trace later.
 
 An audit entry is written in the caller's transaction, so a change that rolls back leaves
 no entry claiming it happened; a failed sign-in has no transaction of its own to join and
-is written at once.
+is written at once. `audit_entries_prune` is the retention sweep (TEND_AUDIT_RETENTION_DAYS).
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,6 +26,7 @@ ACTIONS = {
     "reauthenticated": "Confirmed identity for a sensitive action",
     "sso_linked": "Identity provider account linked",
     "sso_refused": "Single sign-on refused",
+    "sso_roles_changed": "Roles or teams changed by the identity provider",
     "password_refused": "Password sign-in refused (SSO required)",
     "token_created": "API token created",
     "token_revoked": "API token revoked",
@@ -62,3 +64,27 @@ def audit_record(*, action: str, actor: User | None = None, actor_name: str = ""
             at=now or timezone.now(), action=action, actor=actor,
             actor_name=(actor.get_username() if actor else actor_name)[:150],
             target=target[:80], ip=ip, user_agent=agent, detail=detail or {})
+
+
+PRUNE_BATCH = 5_000
+
+
+def audit_entries_prune(*, now: datetime | None = None, batch: int = PRUNE_BATCH) -> int:
+    """Delete entries older than TEND_AUDIT_RETENTION_DAYS (0 keeps everything); how many.
+
+    Batches of `batch` rows, each in its own transaction: a first run over a year of
+    sign-ins must not hold one long lock on the table every sign-in writes to. Safe to
+    run twice or to stop midway: the next run deletes what is left.
+    """
+    days = settings.TEND_AUDIT_RETENTION_DAYS
+    if days <= 0:
+        return 0
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    deleted = 0
+    while True:
+        with transaction.atomic():
+            ids = list(AuditEntry.objects.filter(at__lt=cutoff).order_by("at")
+                       .values_list("pk", flat=True)[:batch])
+            if not ids:
+                return deleted
+            deleted += AuditEntry.objects.filter(pk__in=ids).delete()[0]

@@ -5,6 +5,9 @@ reset (the account page, the reset mail, the admin's password form, `changepassw
 revokes every token of the person: `revoke_on_new_password` runs on every User save that
 stores a different password hash (except a hasher upgrade of the same password at
 sign-in), so no path that sets a password can forget it. Connected in itsm/apps.py.
+
+Every token made and every revocation (one, all, on a new password) is in the audit log,
+with why in detail["reason"]; `request` is passed only so the entry has the address.
 """
 
 import hashlib
@@ -16,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from itsm.models import ApiToken, User
+from itsm.services.audit import audit_record
 
 KEY_PREFIX = "tend_"
 MAX_LIVE = 50  # per person: a script that makes a token per run is told, not obeyed
@@ -59,8 +63,8 @@ def _check(*, user: User, name: str, expires_at: datetime | None, now: datetime)
 
 
 def token_create(*, actor: User, name: str, expires_at: datetime | None = None,
-                 read_only: bool = False, now: datetime | None = None
-                 ) -> tuple[ApiToken, str]:
+                 read_only: bool = False, now: datetime | None = None, request=None,
+                 via: str = "account") -> tuple[ApiToken, str]:
     """A new token of the actor's own; returns it and its key (the only time it is known)."""
     now = now or timezone.now()
     name = _check(user=actor, name=name, expires_at=expires_at, now=now)
@@ -69,14 +73,25 @@ def token_create(*, actor: User, name: str, expires_at: datetime | None = None,
         token = ApiToken.objects.create(user=actor, name=name, prefix=key[:12],
                                         key_hash=token_hash(key), read_only=bool(read_only),
                                         created_at=now, expires_at=expires_at)
+        audit_record(action="token_created", actor=actor, target=f"api_token:{token.pk}",
+                     request=request, now=now, detail={
+                         "name": name, "prefix": token.prefix, "read_only": token.read_only,
+                         "expires_at": expires_at.isoformat() if expires_at else None,
+                         "via": via})
     return token, key
 
 
 def token_obtain(*, actor: User, name: str = "", expires_at: datetime | None = None,
-                 now: datetime | None = None) -> tuple[ApiToken, str]:
-    """POST /api/v1/auth/token/: a username and password for a new token."""
-    return token_create(actor=actor, name=name or OBTAINED_NAME, expires_at=expires_at,
-                        now=now)
+                 now: datetime | None = None, request=None) -> tuple[ApiToken, str]:
+    """POST /api/v1/auth/token/: a username and password for a new token. That is a
+    sign-in too (with no session, so Django's user_logged_in is not sent): recorded here."""
+    with transaction.atomic():
+        made = token_create(actor=actor, name=name or OBTAINED_NAME, expires_at=expires_at,
+                            now=now, request=request, via="password_exchange")
+        audit_record(action="sign_in", actor=actor, request=request, now=now,
+                     target=f"api_token:{made[0].pk}",
+                     detail={"via": "api", "methods": ["password"]})
+    return made
 
 
 def token_find(key: str) -> ApiToken | None:
@@ -99,22 +114,47 @@ def _may_revoke(actor: User, user: User) -> None:
         raise PermissionDenied("Only the owner or an admin can revoke a token.")
 
 
-def token_revoke(*, actor: User, token: ApiToken, now: datetime | None = None) -> bool:
+def _reason(actor: User, user: User) -> str:
+    return "by_owner" if actor.pk == user.pk else "by_admin"
+
+
+def token_revoke(*, actor: User, token: ApiToken, now: datetime | None = None,
+                 request=None) -> bool:
     """Revoke one token; True if it still worked until now."""
     _may_revoke(actor, token.user)
     now = now or timezone.now()
-    done = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now)
+    with transaction.atomic():
+        done = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+            revoked_at=now)
+        if done:  # revoking a revoked token again changes nothing: nothing to record
+            audit_record(action="token_revoked", actor=actor, target=f"api_token:{token.pk}",
+                         request=request, now=now, detail={
+                             "name": token.name, "prefix": token.prefix,
+                             "owner": token.user.get_username(),
+                             "reason": _reason(actor, token.user)})
     token.revoked_at = token.revoked_at or now
     return bool(done)
 
 
-def tokens_revoke_all(*, actor: User, user: User | None = None,
-                      now: datetime | None = None) -> int:
-    """Revoke every token of `user` (default: the actor's own); how many were live."""
+def tokens_revoke_all(*, actor: User, user: User | None = None, now: datetime | None = None,
+                      request=None, reason: str = "") -> int:
+    """Revoke every token of `user` (default: the actor's own); how many were live.
+    `reason` for the audit log: by_owner / by_admin unless the caller knows better."""
     user = user or actor
     _may_revoke(actor, user)
-    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
-        revoked_at=now or timezone.now())
+    now = now or timezone.now()
+    with transaction.atomic():
+        live = list(ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+                    .values_list("pk", "prefix"))
+        done = ApiToken.objects.filter(pk__in=[pk for pk, _ in live],
+                                       revoked_at__isnull=True).update(revoked_at=now)
+        if done:
+            audit_record(action="token_revoked", actor=actor, target=f"user:{user.pk}",
+                         request=request, now=now, detail={
+                             "owner": user.get_username(), "count": done,
+                             "prefixes": [prefix for _, prefix in live][:50],
+                             "reason": reason or _reason(actor, user)})
+    return done
 
 
 def revoke_on_new_password(sender, instance: User, update_fields=None, raw=False, **kwargs):
@@ -127,7 +167,7 @@ def revoke_on_new_password(sender, instance: User, update_fields=None, raw=False
         return
     old = User.objects.filter(pk=instance.pk).values_list("password", flat=True).first()
     if old is not None and old != instance.password:
-        tokens_revoke_all(actor=instance)
+        tokens_revoke_all(actor=instance, reason="password_changed")
 
 
 def _hasher_upgrade(user: User, update_fields) -> bool:

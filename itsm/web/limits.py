@@ -13,6 +13,8 @@ import unicodedata
 from django.conf import settings
 from django.core.cache import cache
 
+from itsm.services.sign_in_audit import rate_limited
+
 
 def sign_in_name(raw) -> str:
     """The username exactly as authentication looks it up (stripped, NFKC)."""
@@ -59,9 +61,18 @@ class LoginLimiter(AttemptLimiter):
     """Failed sign-ins (web form and API token), per account and per address."""
 
     def __init__(self, request, username: str):
+        self.request, self.name = request, username
         super().__init__(request, username, scope="login-fail",
                          limit=settings.TEND_LOGIN_ATTEMPTS,
                          window=settings.TEND_LOGIN_WINDOW_SECONDS)
+
+    def blocked(self) -> bool:
+        # Both callers (the sign-in form, the API's password exchange) refuse on True,
+        # so this is where a refusal for too many attempts enters the audit log.
+        refused = super().blocked()
+        if refused:
+            rate_limited(request=self.request, name=self.name)
+        return refused
 
     def failed(self) -> None:
         self.count()

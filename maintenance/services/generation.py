@@ -25,6 +25,7 @@ from itsm import durations
 from itsm.services.system_user import system_user_get
 from maintenance.models import MaintenancePlan, MaintenanceWindow, Occurrence, OccurrenceChange
 from tickets import services as tickets
+from tickets.events import publish
 from tickets.models import Kind, Source, Ticket
 
 logger = logging.getLogger(__name__)
@@ -186,6 +187,8 @@ def _create_work_item(plan: MaintenancePlan, occurrence: Occurrence, requester,
                               message=f"The plan's default assignee was not set: {problem}")
     occurrence.ticket = ticket
     occurrence.save()
+    publish("maintenance.due", ticket, now=now, maintenance={
+        "plan": plan.pk, "title": plan.title, "due_at": occurrence.due_at})
     if plan.creates_window and (assets or services):
         window = MaintenanceWindow.objects.create(
             reason=plan.title, starts_at=occurrence.due_at,

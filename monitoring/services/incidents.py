@@ -25,6 +25,7 @@ from monitoring.models import Kind as CheckKind
 from monitoring.models.states import describe_duration
 from tickets import rules as ticket_rules
 from tickets import services as ticket_services
+from tickets.events import publish
 from tickets.models import OPEN_STATUSES, Kind, Source, Status
 
 log = logging.getLogger(__name__)
@@ -159,11 +160,14 @@ def _open(check: Check, *, flapping: bool, now: datetime) -> str:
         link, action = previous, f"resumed {previous.ticket.ref}"
     elif (previous and previous.ticket.status == Status.RESOLVED and previous.recovered_at
           and now - previous.recovered_at <= timedelta(hours=conf.reopen_hours())):
-        ticket_services.ticket_transition(ticket=previous.ticket, actor=None,
-                                          to=Status.IN_PROGRESS, now=now)
+        # The transition returns the ticket as it now is (a fresh, locked copy): the event
+        # must carry that one, not `previous.ticket`, which still reads "resolved".
+        reopened = ticket_services.ticket_transition(ticket=previous.ticket, actor=None,
+                                                     to=Status.IN_PROGRESS, now=now)
         ticket_services.ticket_notice(ticket=previous.ticket, message=reason,
                                       field="monitoring", old=State.UP, new=State.DOWN, now=now)
         link, action = previous, f"reopened {previous.ticket.ref}"
+        _publish("incident.opened", check, reopened, now, reopened=True)
     else:
         ticket = ticket_services.ticket_create(
             title=_title(check, flapping), description=_describe_failure(check),
@@ -173,6 +177,7 @@ def _open(check: Check, *, flapping: bool, now: datetime) -> str:
                                             opened_at=now, failures=0, flapping=flapping)
         check.open_incident = link
         check.save(update_fields=["open_incident"])
+        _publish("incident.opened", check, ticket, now, reopened=False)
         return f"opened {ticket.ref}"
     link.recovered_at = None
     link.down_since = check.state_since
@@ -183,6 +188,12 @@ def _open(check: Check, *, flapping: bool, now: datetime) -> str:
     if flapping:
         _flap_notice(link, now)
     return action
+
+
+def _publish(name: str, check: Check, ticket, now: datetime, **extra) -> None:
+    publish(name, ticket, now=now, check={
+        "id": check.pk, "name": check.name, "kind": check.kind, "state": check.state,
+        "target": check.display_target, "message": check.last_message}, **extra)
 
 
 def _flap_notice(link: CheckIncident, now: datetime) -> None:
@@ -214,9 +225,10 @@ def _recovered(check: Check, now: datetime) -> str:
     ticket.refresh_from_db()
     if check.incident_mode == IncidentMode.RESOLVE and ticket.status in OPEN_STATUSES:
         try:
-            ticket_services.ticket_transition(ticket=ticket, actor=None, to=Status.RESOLVED,
-                                              now=now)
+            resolved = ticket_services.ticket_transition(ticket=ticket, actor=None,
+                                                         to=Status.RESOLVED, now=now)
             action = f"resolved {ticket.ref}"
+            _publish("incident.resolved", check, resolved, now, downtime=downtime)
         except ValidationError as exc:  # e.g. a checklist someone added is not done
             log.info("could not resolve %s: %s", ticket.ref, exc)
     link.recovered_at = check.state_since

@@ -20,6 +20,7 @@ from problems.services.errors import ProblemError, as_problem_error
 from problems.services.lifecycle import TRANSITIONS, stage_apply, stage_errors
 from problems.services.links import CLOSED_STAGES, link_errors, links_add
 from problems.services.workarounds import KNOWN_ERROR_STAGES, article_publish, notes_post
+from tickets.events import publish
 from tickets.models import Kind, Source, Ticket
 from tickets.services.ticket import ticket_create, ticket_notice, ticket_update
 
@@ -195,6 +196,9 @@ def problem_transition(*, problem: Problem, to: str, actor: User,
     if to == Stage.KNOWN_ERROR:
         changed.add("workaround")  # entering the stage publishes, whatever changed
     _republish(locked, changed, actor=actor, now=now)
+    if to == Stage.KNOWN_ERROR:
+        publish("problem.known_error", locked.ticket, now=now, problem={
+            "id": locked.pk, "workaround": locked.workaround, "article": locked.article_id})
     return locked
 
 

@@ -201,3 +201,14 @@ def test_tasks_run_while_seeding_log_no_line_each_and_the_level_comes_back(db, c
             send_escalations.delay()
         assert not [r for r in caplog.records if r.name == "celery.app.trace"]
     assert trace.level == before
+
+
+def test_demo_stories_and_scale_tickets_leave_the_report_facts_right(db):
+    from tests.tickets.facts.helpers import fact_rows, rebuilt_rows
+
+    seed(demo_tickets=12)  # stories go through the services: the facts kept as they played
+    maintained = fact_rows()
+    assert maintained
+    assert maintained == rebuilt_rows()
+    seed(demo_tickets=12, tickets=40, batch_size=20)  # bulk rows, then a rebuild
+    assert fact_rows() == rebuilt_rows() != maintained

@@ -14,12 +14,16 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from allauth.socialaccount.models import SocialApp
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from tests.capacity.web.role_rules import capacity_world
 from tests.factories import make_ticket
 from tests.inbound.role_rules import inbound_world
+from tests.integrations.chat.role_rules import chat_world
+from tests.integrations.webhook_rules import webhook_world
+from tests.itsm.web.mfa_role_rules import mfa_world
 from tests.knowledge.role_rules import knowledge_world
 from tests.maintenance.role_rules import maintenance_world
 from tests.monitoring.role_rules import monitoring_world
@@ -42,10 +46,19 @@ AXE_RUN = """(exclude) => axe.run(exclude.length ? {exclude: exclude} : document
 
 # Not HTML pages, so not audited: the API (JSON; its Swagger page api-docs *is* audited),
 # the OpenAPI schema (YAML), ticket and article attachment downloads, a received mail's
-# original (.eml), and the heartbeat pings (plain text for cron jobs). The Django admin is
-# audited below through Tend's own admin pages only.
-NOT_HTML = {"schema", "attachment", "knowledge:file", "inbound:message_raw",
+# original (.eml), the audit log's CSV, and the heartbeat pings (plain text for cron
+# jobs). The Django admin is audited below through Tend's own admin pages only.
+NOT_HTML = {"schema", "attachment", "knowledge:file", "inbound:message_raw", "audit_export",
             "monitoring:ping", "monitoring:ping_start", "monitoring:ping_fail"}
+# Single sign-on's endpoints are redirects, XML (SAML metadata) or answers to a provider;
+# its pages a person sees on the way (refused, failed) are audited in tests/e2e/test_sso.py.
+NOT_HTML |= {"openid_connect_callback", "saml_login", "saml_metadata", "saml_acs",
+             "saml_finish_acs", "saml_sls", "socialaccount_signup", "socialaccount_login_error"}
+# Second-factor pages that exist only once someone has that factor (a key to rename or
+# remove, an app to turn off, recovery codes to show or download as text): audited in
+# tests/e2e/test_mfa.py after a real key and app are enrolled.
+NOT_HTML |= {"mfa_edit_webauthn", "mfa_remove_webauthn", "mfa_deactivate_totp",
+             "mfa_view_recovery_codes", "mfa_download_recovery_codes"}
 # htmx fragments, not pages: audited inside the page that loads them (plan form, desk
 # ticket of a maintenance occurrence, the portal form's article suggestions, the desk
 # ticket page's suggested articles).
@@ -90,8 +103,12 @@ def world(alice, bob, dee, manny, ada, team):
     make_ticket(bob, title="VPN drops every hour", team=team, kind="request")
     pks = {**maintenance_world(dee=dee, team=team, ticket=ticket), **monitoring_world(),
            **knowledge_world(dee=dee, alice=alice), **capacity_world(dee=dee),
-           **problems_world(dee=dee, alice=alice), **inbound_world(ticket=ticket)}
+           **problems_world(dee=dee, alice=alice), **inbound_world(ticket=ticket),
+           **chat_world(team=team), **webhook_world(admin=ada), **mfa_world()}
     _check_history(pks["monitoring:check"])
+    # An identity provider: the sign-in page shows its button, "x" its confirmation page.
+    SocialApp.objects.create(provider="openid_connect", provider_id="x", name="Contoso",
+                             client_id="tend", settings={"server_url": "https://idp.invalid"})
     # The knowledge report is audited with a chart and rows in each of its sections.
     knowledge_activity(article_pk=pks["knowledge:desk_article"], ticket=resolved, dee=dee,
                        alice=alice)

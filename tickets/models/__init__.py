@@ -10,6 +10,14 @@ from .conversation import (  # noqa: F401
     Comment,
     attachment_path,
 )
+from .facts import (  # noqa: F401
+    DurationHistogram,
+    Metric,
+    TicketAssigneeFact,
+    TicketCategoryFact,
+    TicketDayFact,
+    TimeLoggedFact,
+)
 from .mail import (  # noqa: F401
     MailReference,
     Participant,

@@ -13,11 +13,12 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import F
 
+from itsm import events
 from itsm.models import User
 from itsm.services.access import require_agent
 from tickets import sla, uploads
 from tickets.models import Attachment, Comment, Ticket, TicketEvent
-from tickets.services import outbox
+from tickets.services import facts, outbox
 
 Action = TicketEvent.Action
 
@@ -36,10 +37,12 @@ _muted: ContextVar[bool] = ContextVar("tickets_notifications_muted", default=Fal
 
 @contextmanager
 def notifications_muted():
-    """Replaying history (demo data, imports): nobody should be e-mailed about the past."""
+    """Replaying history (demo data, imports): nobody should be e-mailed about the past,
+    nor hear of it by webhook or chat (domain events are muted too)."""
     token = _muted.set(True)
     try:
-        yield
+        with events.muted():
+            yield
     finally:
         _muted.reset(token)
 
@@ -100,6 +103,7 @@ def with_files(work: Callable[[list[str]], object]):
 def lock(ticket: Ticket, version: int | None, now: datetime) -> Ticket:
     """Lock the row, refuse a stale version, and bank SLA time used under the old state."""
     locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    facts.remember(locked)  # as stored, before SLA time is banked: touch() applies the change
     if version is not None and locked.version != version:
         since = list(TicketEvent.objects.filter(ticket=locked, version__gt=version)
                      .exclude(action__in=[Action.REPLIED, Action.NOTE, Action.SLA])
@@ -111,11 +115,15 @@ def lock(ticket: Ticket, version: int | None, now: datetime) -> Ticket:
 
 def touch(ticket: Ticket, fields: list[str], *, now: datetime, reason: str = "ticket changed",
           actor: User | None = None) -> None:
-    """Save `fields`, recompute SLA deadlines for the new state, bump the version."""
+    """Save `fields`, recompute SLA deadlines for the new state, bump the version, and move
+    the ticket's report facts (tickets/services/facts.py)."""
+    previous = facts.before(ticket)
     sla_events = sla.refresh(ticket, now, reason=reason, actor=actor)
     ticket.updated_at = now
     ticket.version = F("version") + 1
     ticket.save(update_fields=[*fields, *sla.CLOCK_FIELDS, "updated_at", "version"])
     ticket.refresh_from_db(fields=["version"])
+    # The report facts move with the change, in its transaction.
+    facts.facts_ticket_changed(ticket=ticket, previous=previous)
     if sla_events:
         TicketEvent.objects.bulk_create(sla_events)

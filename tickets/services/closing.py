@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from tickets.models import Kind, Status, Ticket, TicketEvent
+from tickets.services import facts
 from tickets.services.changes import Action
 
 BATCH = 500
@@ -27,9 +28,11 @@ def tickets_auto_close(*, now: datetime | None = None) -> int:
                          .values_list("pk", "version")[:BATCH])
             if not batch:
                 return closed
+            previous = facts.states(batch)
             # Guarded: only rows still resolved move, so a concurrent reopen wins.
             Ticket.objects.filter(pk__in=batch, status=Status.RESOLVED).update(
                 status=Status.CLOSED, closed_at=now, updated_at=now, version=F("version") + 1)
+            facts.facts_rows_changed(previous=previous, current=facts.states(batch))
             message = f"Closed automatically {settings.TEND_AUTO_CLOSE_DAYS} days after resolution."
             TicketEvent.objects.bulk_create(
                 TicketEvent(ticket_id=pk, actor=None, at=now, action=Action.STATUS,

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from itsm.models import User
 from tickets import sla, uploads
+from tickets.events import publish
 from tickets.models import Comment, Participant, Status, Ticket, TicketEvent
 from tickets.services.changes import (
     Action,
@@ -69,6 +70,8 @@ def _write(ticket: Ticket, actor: User, body: str, internal: bool, files: Sequen
     TicketEvent.objects.bulk_create(events)
     if not internal:
         notify("reply", locked.pk, comment.pk)
+    publish("ticket.commented", locked, now=now, comment={
+        "id": comment.pk, "internal": internal, "author": actor.get_username()})
     ticket.version, ticket.status = locked.version, locked.status
     return comment
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from itsm.models import Asset, Service, Team, User
 from itsm.performance.config_cache import config
 from tickets import rules, sla, uploads
+from tickets.events import publish
 from tickets.models import (
     Category,
     ChecklistItem,
@@ -28,7 +29,7 @@ from tickets.models import (
     Ticket,
     TicketEvent,
 )
-from tickets.services import numbering
+from tickets.services import facts, numbering
 from tickets.services.changes import (
     Action,
     check_agent,
@@ -160,6 +161,10 @@ def ticket_create(
         notify("created" if acknowledge else "created_quiet", ticket.pk)
         if assignee is not None:
             notify("assigned", ticket.pk, assignee.pk)
+        publish("ticket.created", ticket, now=now)
+        # Last, so the fact row every filing of the day shares is locked for the shortest
+        # time before the commit.
+        facts.facts_ticket_changed(ticket=ticket, previous=None)
         return ticket
 
     return with_files(work)
@@ -221,6 +226,7 @@ def ticket_update(*, ticket: Ticket, actor: User, version: int | None = None,
     TicketEvent.objects.bulk_create(events)
     if "assignee" in changed and ticket.assignee_id and ticket.assignee_id != actor.pk:
         notify("assigned", ticket.pk, ticket.assignee_id)
+    publish("ticket.updated", ticket, now=now, changed=changed)
     return ticket
 
 
@@ -269,7 +275,7 @@ def ticket_transition(*, ticket: Ticket, actor: User | None, to: str, version: i
     reopening = ticket.status == Status.RESOLVED and to == Status.IN_PROGRESS
     if reopening and as_requester and not note:
         raise ValidationError({"note": ["Tell us what is still wrong so we can help."]})
-    old_label = ticket.get_status_display()
+    old_label, old_status = ticket.get_status_display(), ticket.status
     fields = _apply_status(ticket, to, now)
     by_staff = actor is not None and not as_requester
     if note and by_staff and ticket.first_response_at is None:
@@ -291,6 +297,8 @@ def ticket_transition(*, ticket: Ticket, actor: User | None, to: str, version: i
         notify("reply", ticket.pk, comment.pk)
     if to == Status.RESOLVED:
         notify("resolved", ticket.pk)
+    publish("ticket.resolved" if to == Status.RESOLVED else "ticket.updated", ticket, now=now,
+            changed=["status"], previous_status=old_status)
     return ticket
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from itsm.models import User
 from tickets.models import Ticket, TicketEvent, TimeEntry
+from tickets.services import facts
 from tickets.services.changes import Action, check_agent, lock, touch
 
 
@@ -23,6 +24,7 @@ def time_log(*, ticket: Ticket, actor: User, minutes: int, note: str = "",
     entry = TimeEntry.objects.create(ticket=locked, user=actor, minutes=minutes,
                                      note=note[:255], created_at=now)
     touch(locked, [], reason="time logged", actor=actor, now=now)
+    facts.facts_time_logged(ticket=locked, entry=entry)
     TicketEvent.objects.create(ticket=locked, actor=actor, at=now, action=Action.TIME,
                                version=locked.version, new_value=f"{minutes} min",
                                message=note[:255], is_internal=True)

@@ -3,6 +3,7 @@
 What it says is gathered in demo/logins.py; this command only lays it out.
 """
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from demo.logins import HEADER, broker_summary, database_summary, login_rows, mail_summary
@@ -36,4 +37,8 @@ class Command(BaseCommand):
         out.write(f"  Tasks     {broker_summary()}")
         out.write(f"  Database  {database_summary()}")
         out.write(f"  API       {url}api/v1/ (docs at {url}api/docs/)")
+        required = ", ".join(r for r in settings.TEND_MFA_REQUIRED_ROLES if r.strip())
+        out.write(f"  2FA       required of {required}" if required else
+                  "  2FA       optional in this demo (production requires it of staff; "
+                  "enrol at /accounts/2fa/)")
         out.write(rule)

@@ -3,6 +3,8 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from itsm import events
+
 
 class Command(BaseCommand):
     help = "Push three weeks of demo host metrics (demo/capacity.py) and forecast them once."
@@ -18,7 +20,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"  metrics of {name} stored")
 
         try:
-            stored = seed_capacity(seed=seed, progress=progress)
+            with events.muted():  # demo history: no webhook or chat message for it
+                stored = seed_capacity(seed=seed, progress=progress)
         except ImportError as exc:
             raise CommandError(f"seed_capacity needs requirements-dev.txt ({exc})") from exc
         if verbosity:

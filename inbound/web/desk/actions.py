@@ -12,6 +12,7 @@ from inbound.services import mailboxes, receive
 from inbound.web.desk.views import message_page, overview_page, require_mail_admin
 from itsm.web.access import desk_action
 from itsm.web.forms import error_text
+from itsm.web.reauth import confirmation_needed
 from tickets.models import Participant
 from tickets.selectors import get_visible_ticket
 from tickets.services import mail as ticket_mail
@@ -59,6 +60,8 @@ def mailbox_token(request, pk):
     """A new token for the inbound endpoint, shown once in this answer (the old one stops
     working now)."""
     mailbox = _mailbox(request, pk)
+    if (confirm := confirmation_needed(request)) is not None:  # a new secret: re-authenticate
+        return confirm
     token = mailboxes.mailbox_token_rotate(mailbox=mailbox, actor=request.user)
     response = overview_page(request, token={"mailbox": mailbox.name, "token": token})
     response["Cache-Control"] = "no-store"

@@ -14,7 +14,7 @@ from django.urls import reverse
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def test_pages_send_a_csp_that_forbids_inline_script(client):
+def test_pages_send_a_csp_that_forbids_inline_script(client, db):  # the page lists providers
     response = client.get(reverse("login"))
     policy = response.headers["Content-Security-Policy"]
     script_src = re.search(r"script-src ([^;]*)", policy)[1]

@@ -10,8 +10,10 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from tickets.events import publish
 from tickets.models import OPEN_STATUSES, Escalation, EscalationRule, Ticket, TicketEvent
 from tickets.models.sla import Trigger
+from tickets.services import facts
 
 BATCH = 5000
 
@@ -97,7 +99,9 @@ def sla_sweep(*, now: datetime | None = None, batch: int = BATCH) -> dict[str, i
                 if not ids:
                     break
                 _add_events(ids, now, field=crossing.mark, message=crossing.label)
+                _count(crossing, ids)
                 _escalate(crossing, ids, rules, now)
+                _publish(crossing, ids, now)
             counts[crossing.trigger] += len(ids)
             if len(ids) < batch:
                 break
@@ -106,6 +110,27 @@ def sla_sweep(*, now: datetime | None = None, batch: int = BATCH) -> dict[str, i
 
         transaction.on_commit(send_escalations.delay)
     return counts
+
+
+def _count(crossing: Crossing, ids: list[int]) -> None:
+    """The report facts count each breach on the day it was marked; a warning counts
+    nothing. The rows were unmarked a moment ago, in this transaction."""
+    if crossing.trigger not in (Trigger.RESPONSE_BREACH, Trigger.RESOLUTION_BREACH):
+        return
+    current = facts.states(ids)
+    previous = {pk: state.moved(**{crossing.mark: None}) for pk, state in current.items()}
+    facts.facts_rows_changed(previous=previous, current=current)
+
+
+def _publish(crossing: Crossing, ids: list[int], now) -> None:
+    """sla.warning / sla.breached per ticket, in the marking transaction (the outbox)."""
+    breach = crossing.trigger in (Trigger.RESPONSE_BREACH, Trigger.RESOLUTION_BREACH)
+    target = "response" if crossing.moment.startswith("response") else "resolution"
+    for ticket in Ticket.objects.filter(pk__in=ids).select_related("team", "service",
+                                                                   "assignee"):
+        publish("sla.breached" if breach else "sla.warning", ticket, now=now, sla={
+            "target": target, "due_at": getattr(ticket, f"{target}_due_at"),
+            "label": crossing.label})
 
 
 def _escalate(crossing: Crossing, ids: list[int], rules: list[EscalationRule], now) -> None:

@@ -1,0 +1,1 @@
+"""The integrations app: signed webhooks and chat messages, fed by domain events."""

@@ -1,0 +1,115 @@
+"""One outbound POST for webhooks and chat: guarded, bounded, never raising.
+
+Same network guard as checks and scrapes (monitoring.netguard, DESIGN.md security rules):
+the host is resolved and checked at connect time and we connect to the checked address,
+so DNS rebinding cannot point a webhook at cloud metadata; private and loopback targets
+follow TEND_MONITORING_ALLOW_PRIVATE. Redirects are not followed (a 3xx is a failure),
+proxies from the environment are ignored, and at most EXCERPT_BYTES of the answer are kept.
+"""
+
+import logging
+import time
+from dataclasses import dataclass
+
+import httpcore
+import httpx
+
+from monitoring import netguard
+
+USER_AGENT = "Tend-Webhooks/1"
+EXCERPT_BYTES = 1024
+# httpx logs every request at INFO: a line per delivery would drown the worker's log.
+logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What came of a request: status_code None when no answer came (see `error`)."""
+
+    status_code: int | None
+    latency_ms: int
+    excerpt: str = ""
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300
+
+
+class _GuardedBackend(httpcore.SyncBackend):
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        return super().connect_tcp(allowed_address(host, port), port, timeout=timeout,
+                                   local_address=local_address, socket_options=socket_options)
+
+    def connect_unix_socket(self, path, timeout=None, socket_options=None):
+        raise netguard.BlockedAddress("refused: unix sockets are not a webhook target")
+
+
+def allowed_address(host: str, port: int) -> str:
+    """The address to connect to, after resolving; BlockedAddress if any is off limits."""
+    literal = host.strip("[]")
+    try:
+        reason = netguard.refusal(literal)
+    except ValueError:  # a name, not an address
+        return netguard.check_host(host, port)[0]
+    if reason:
+        raise netguard.BlockedAddress(f"refused: {reason}")
+    return literal
+
+
+def _client() -> httpx.Client:
+    transport = httpx.HTTPTransport(retries=0)
+    # httpx has no parameter for the network backend; swap it as monitoring/probes.py does.
+    transport._pool._network_backend = _GuardedBackend()
+    return httpx.Client(transport=transport, trust_env=False, follow_redirects=False)
+
+
+def send(url: str, *, body: bytes, headers: dict, timeout: float = 10) -> Sent:
+    """POST `body` to `url`. Never raises for network trouble: it is in Sent.error."""
+    shown = netguard.strip_userinfo(url)
+    sent_headers = {"User-Agent": USER_AGENT, "Content-Type": "application/json", **headers}
+    started = time.monotonic()
+
+    def elapsed() -> int:
+        return int((time.monotonic() - started) * 1000)
+
+    try:
+        with _client() as client, client.stream(
+                "POST", url, content=body, headers=sent_headers,
+                timeout=httpx.Timeout(timeout)) as response:
+            data = b""
+            for chunk in response.iter_bytes():
+                data += chunk
+                if len(data) >= EXCERPT_BYTES:  # the rest is not read at all
+                    break
+                if time.monotonic() - started > timeout:
+                    break
+            excerpt = data[:EXCERPT_BYTES].decode("utf-8", errors="replace")
+            return Sent(status_code=response.status_code, latency_ms=elapsed(),
+                        excerpt=excerpt)
+    except netguard.BlockedAddress as exc:
+        return Sent(status_code=None, latency_ms=elapsed(), error=str(exc)[:300])
+    except httpx.TimeoutException:
+        return Sent(status_code=None, latency_ms=elapsed(),
+                    error=f"{shown} took longer than {timeout:g} s")
+    except (httpx.HTTPError, OSError, ValueError) as exc:
+        return Sent(status_code=None, latency_ms=elapsed(),
+                    error=f"{shown} unreachable: {type(exc).__name__}: {exc}"[:300])
+
+
+def check_url(url: str) -> str | None:
+    """Why `url` may not be a webhook target (scheme, host, netguard), or None; for forms."""
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, ValueError):
+        return "Enter a valid URL."
+    if parsed.scheme not in ("http", "https"):
+        return "Only http:// and https:// URLs can receive webhooks."
+    if not parsed.host:
+        return "The URL needs a host name."
+    port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    try:
+        allowed_address(parsed.host, port)
+    except netguard.BlockedAddress as exc:
+        return f"Tend may not send to this address: {exc}."
+    return None

@@ -11,10 +11,10 @@ import logging
 import time
 from dataclasses import dataclass
 
-import httpcore
 import httpx
 
 from monitoring import netguard
+from monitoring.guarded_http import allowed_address, guarded_client
 
 USER_AGENT = "Tend-Webhooks/1"
 EXCERPT_BYTES = 1024
@@ -36,32 +36,8 @@ class Sent:
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
-class _GuardedBackend(httpcore.SyncBackend):
-    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
-        return super().connect_tcp(allowed_address(host, port), port, timeout=timeout,
-                                   local_address=local_address, socket_options=socket_options)
-
-    def connect_unix_socket(self, path, timeout=None, socket_options=None):
-        raise netguard.BlockedAddress("refused: unix sockets are not a webhook target")
-
-
-def allowed_address(host: str, port: int) -> str:
-    """The address to connect to, after resolving; BlockedAddress if any is off limits."""
-    literal = host.strip("[]")
-    try:
-        reason = netguard.refusal(literal)
-    except ValueError:  # a name, not an address
-        return netguard.check_host(host, port)[0]
-    if reason:
-        raise netguard.BlockedAddress(f"refused: {reason}")
-    return literal
-
-
 def _client() -> httpx.Client:
-    transport = httpx.HTTPTransport(retries=0)
-    # httpx has no parameter for the network backend; swap it as monitoring/probes.py does.
-    transport._pool._network_backend = _GuardedBackend()
-    return httpx.Client(transport=transport, trust_env=False, follow_redirects=False)
+    return guarded_client(user_agent=USER_AGENT, purpose="webhook target")
 
 
 def send(url: str, *, body: bytes, headers: dict, timeout: float = 10) -> Sent:

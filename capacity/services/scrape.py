@@ -30,7 +30,6 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import httpcore
 import httpx
 from django.conf import settings
 from django.db import connection, transaction
@@ -39,6 +38,7 @@ from django.utils import timezone
 
 from capacity.models import ScrapeTarget, Source
 from monitoring import netguard
+from monitoring.guarded_http import guarded_client as http_client
 
 log = logging.getLogger(__name__)
 USER_AGENT = "Tend-Capacity/1.0"
@@ -63,36 +63,9 @@ class FetchError(Exception):
     """The target could not be read; the message is safe to store and show."""
 
 
-class _GuardedBackend(httpcore.SyncBackend):
-    """httpcore's blocking backend, connecting only to addresses netguard allows."""
-
-    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
-        return super().connect_tcp(allowed_address(host, port), port, timeout=timeout,
-                                   local_address=local_address, socket_options=socket_options)
-
-    def connect_unix_socket(self, path, timeout=None, socket_options=None):
-        raise netguard.BlockedAddress("refused: unix sockets are not a scrape target")
-
-
-def allowed_address(host: str, port: int) -> str:
-    """The address to connect to, after resolving; BlockedAddress if any is off limits."""
-    literal = host.strip("[]")
-    try:
-        reason = netguard.refusal(literal)
-    except ValueError:  # a name, not an address
-        return netguard.check_host(host, port)[0]
-    if reason:
-        raise netguard.BlockedAddress(f"refused: {reason}")
-    return literal
-
-
 def guarded_client() -> httpx.Client:
     """An httpx client whose every connection goes through netguard, with no proxies."""
-    transport = httpx.HTTPTransport(retries=0)
-    # httpx has no parameter for the network backend; swap it as monitoring/probes.py does.
-    transport._pool._network_backend = _GuardedBackend()
-    return httpx.Client(transport=transport, trust_env=False, follow_redirects=False,
-                        headers={"User-Agent": USER_AGENT})
+    return http_client(user_agent=USER_AGENT, purpose="scrape target")
 
 
 def fetch(client: httpx.Client, url: str, *, timeout: float, headers: dict | None = None,

@@ -17,6 +17,7 @@ from inbound.models import Mailbox
 from inbound.selectors import mailboxes_with_counts
 from inbound.services import mailboxes
 from itsm.api.fields import StrictModelSerializer
+from itsm.api.permissions import ConfirmedRecently
 
 BAD_REQUEST = OpenApiResponse(description="Field → messages; nothing was saved.")
 SECRET = {"write_only": True, "required": False, "allow_blank": True,
@@ -88,7 +89,7 @@ Token = inline_serializer("InboundToken", {
 @extend_schema(tags=["inbound"])
 class MailboxViewSet(viewsets.ModelViewSet):
     serializer_class = MailboxSerializer
-    permission_classes = [MailboxPermission]
+    permission_classes = [MailboxPermission, ConfirmedRecently]
     queryset = Mailbox.objects.none()  # DjangoModelPermissions reads the model from it
 
     def get_queryset(self):

@@ -18,6 +18,7 @@ from integrations.models import Attempt, Delivery, DeliveryStatus, Endpoint
 from integrations.selectors import deliveries_for, endpoints_with_health
 from integrations.services import endpoints as service
 from itsm.api.fields import StrictCharField, StrictModelSerializer
+from itsm.api.permissions import ConfirmedRecently
 from itsm.events import EVENTS
 from itsm.models import Service, Team
 from tickets.models import Kind, Priority
@@ -146,7 +147,7 @@ Redelivered = inline_serializer("WebhookRedelivered", {
 @extend_schema(tags=["integrations"])
 class EndpointViewSet(viewsets.ModelViewSet):
     serializer_class = EndpointSerializer
-    permission_classes = [EndpointPermission]
+    permission_classes = [EndpointPermission, ConfirmedRecently]
     queryset = Endpoint.objects.none()  # DjangoModelPermissions reads the model from it
 
     def get_queryset(self):

@@ -6,11 +6,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from itsm.api.fields import StrictBooleanField, StrictCharField
+from itsm.api.permissions import ConfirmedRecently
 from itsm.api.schema import DETAIL
 from itsm.services import tokens
 from itsm.web.limits import LoginLimiter, sign_in_name
@@ -92,6 +94,9 @@ def _service_errors(error: DjangoValidationError) -> exceptions.ValidationError:
 
 class MyTokensView(APIView):
     """Your API tokens: list them, make one (its key shown once), or revoke them all."""
+
+    permission_classes = [IsAuthenticated, ConfirmedRecently]
+    reauth_methods = ("POST",)  # making one asks, as on the page; revoking never does
 
     @extend_schema(summary="Your tokens that still work, newest first",
                    responses=TokenSerializer(many=True))

@@ -99,7 +99,9 @@ class RequireSecondFactor:
         if session is not None and session.get(SESSION_KEY, 0) > now:
             return False
         try:
-            must = missing_second_factor(user)
+            if not mfa_required(user):
+                return False  # cached configuration: no query, nothing to remember
+            must = not has_second_factor(user)
         except (DatabaseError, InterfaceError):
             return False  # an outage stays the view's 503 (itsm/web/errors.py)
         if not must and session is not None:

@@ -8,7 +8,8 @@ from allauth.socialaccount.models import SocialApp
 from tests.e2e.test_accessibility import audit
 from tests.e2e.test_sso import new_page
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser,
+              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_a_misconfigured_organisation_is_a_clear_accessible_page(browser, live_server, shots):

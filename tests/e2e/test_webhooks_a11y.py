@@ -8,7 +8,8 @@ from integrations.models import Endpoint
 from tests.e2e.test_accessibility import audit, sign_in
 from tests.integrations.webhook_rules import webhook_world
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser,
+              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_the_webhook_pages_pass_axe(browser, live_server, ada, team):

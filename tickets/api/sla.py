@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 
 from itsm.api.fields import StrictModelSerializer
-from itsm.api.permissions import ConfigPermission
+from itsm.api.permissions import ConfigPermission, ConfirmedRecently
 from tickets.models import EscalationRule, Kind, Priority, SlaPolicy, Status
 
 
@@ -58,7 +58,7 @@ class SlaPolicyViewSet(viewsets.ModelViewSet):
     """SLA policies, tried in `order`; the first active match applies to a ticket."""
 
     serializer_class = SlaPolicySerializer
-    permission_classes = [ConfigPermission]
+    permission_classes = [ConfigPermission, ConfirmedRecently]
     queryset = SlaPolicy.objects.all()
 
 
@@ -67,7 +67,7 @@ class EscalationRuleViewSet(viewsets.ModelViewSet):
     """What happens when a ticket reaches an SLA warning or breach."""
 
     serializer_class = EscalationRuleSerializer
-    permission_classes = [ConfigPermission]
+    permission_classes = [ConfigPermission, ConfirmedRecently]
     queryset = EscalationRule.objects.all()
 
 

@@ -75,3 +75,26 @@ def test_the_decorator_passes_when_turned_off(alice, settings):
     client = Client()
     client.force_login(alice)
     assert new_token(client).status_code == 200
+
+
+def test_sensitive_api_changes_from_the_browser_ask_for_a_recent_confirmation(
+        ada, settings, client):
+    from tests.factories import api_key
+
+    settings.TEND_REAUTH_MINUTES = 10
+    client.post(reverse("login"), {"username": "ada", "password": "pw"})
+    body = {"name": "laptop"}
+    assert client.post("/api/v1/auth/tokens/", body,
+                       content_type="application/json").status_code == 201
+    with time_machine.travel(time.time() + 11 * 60, tick=False):
+        refused = client.post("/api/v1/auth/tokens/", body, content_type="application/json")
+        assert refused.status_code == 403
+        assert "Confirm it is you" in refused.json()["detail"]
+        assert client.get("/api/v1/auth/tokens/").status_code == 200  # reading stays open
+        assert client.post("/api/v1/webhooks/", {}, content_type="application/json"
+                           ).status_code == 403
+        # A token is its own credential: scripts are not asked.
+        key = api_key(ada)
+        scripted = Client().post("/api/v1/auth/tokens/", body, content_type="application/json",
+                                 HTTP_AUTHORIZATION=f"Token {key}")
+        assert scripted.status_code == 201

@@ -21,6 +21,8 @@ class Column:
     label: str
     kind: str = INT
     minor: bool = False  # hidden on a phone
+    # Read from the duration histograms (a percentile): within 1 %, shown with "≈".
+    approximate: bool = False
 
     @property
     def numeric(self) -> bool:
@@ -91,6 +93,8 @@ class Figure:
     # The value in each bucket of the period (reports.buckets), None where unknown; None
     # for a figure that is a current state with no history (overdue patches now).
     series: list | None = None
+    # Read from the duration histograms (a percentile): within 1 %, shown with "≈".
+    approximate: bool = False
 
     @property
     def change(self):

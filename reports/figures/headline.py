@@ -1,54 +1,46 @@
-"""One read of each ticket population for the headline figures of every report.
+"""One read of the report facts for the headline figures of every report.
 
 The dashboard shows a dozen ticket figures for two periods, each with its trend over the
-period. Asked report by report, the tickets resolved since the previous period began
-would be read four times (SLA, times, volume, satisfaction). Instead each report declares
-what it needs from each population (`Needs`), `gather` reads each population once,
-grouped by slot (the previous period, each bucket of this one, after it: reports.buckets),
-and each report turns the rows into its figures and their series (`from_found`).
+period. Each report declares what it needs (`Needs`): sums over the day facts
+(tickets/models/facts.py) and duration metrics; `gather` reads the day facts once and the
+duration histograms once, grouped by slot (the previous period, each bucket of this one,
+after it: reports.buckets), and each report turns the rows into its figures and their
+series (`from_found`).
 
-Populations, from the start of the previous period until now:
+Populations name the moment a measure counts on (each fact measure is kept on its own
+moment's day, so one read serves them all):
   resolved   status resolved or closed, by resolved_at
   created    every ticket, by created_at
   cancelled  status cancelled, by updated_at (its cancellation, see common.open_at)
-  open       open now, by assignee (no span: a current state)
+  open       open now, by assignee (no span: a current state, read from the tickets)
 
-Aggregates must add up (counts and sums): a span's value is the sum of its slots. A
-median does not add up, so on Postgres the grouped query is joined (UNION ALL) by one
-more group, the whole period, in the same statement; on SQLite the durations are read
-into Python anyway and pooled there.
+Counts and sums add up: a span's value is the sum of its slots. A median does not, but
+histograms do: the period's median is read from its slots' buckets added up.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, IntegerField, Value
+from django.db.models import Case, Count, IntegerField, Value, When
 from django.utils import timezone
 
 from reports import buckets as b
+from reports import facts as f
 from reports.figures import common
-from reports.sql import (
-    Stats,
-    duration_aggregates,
-    duration_values,
-    is_postgres,
-    row_stats,
-    summarize,
-)
-from tickets.models import OPEN_STATUSES, Status
+from reports.sql import Stats
+from tickets.models import OPEN_STATUSES
 
 RESOLVED, CREATED, CANCELLED = "resolved", "created", "cancelled"
 BEFORE, NOW, AFTER = 0, 1, 2  # spans: previous period, this period, after its end
-FIELDS = {RESOLVED: "resolved_at", CREATED: "created_at", CANCELLED: "updated_at"}
-PERIOD_SLOT = -2  # the Postgres group of every row in the period (for its percentiles)
 
 
 @dataclass
 class Needs:
-    # population -> {name: aggregate}; names are prefixed by the report to stay apart.
+    # population -> {name: a TicketDayFact column or Sum-able expression}; names are
+    # prefixed by the report to stay apart.
     aggregates: dict[str, dict] = field(default_factory=dict)
-    # population -> {name: (seconds expression, condition)}: mean, median, 90th percentile
+    # population -> {name: Metric}: count, mean, median, 90th percentile
     durations: dict[str, dict] = field(default_factory=dict)
     open_by_assignee: bool = False
 
@@ -93,73 +85,58 @@ class Found:
         return b.observed(values, self.buckets, self.now or timezone.now())
 
 
-def _population(name: str, filters, previous, current, buckets):
-    base = common.tickets(filters)
-    if name == RESOLVED:
-        rows = base.filter(status__in=common.DONE_WITH_RESOLUTION)
-    elif name == CANCELLED:
-        rows = base.filter(status=Status.CANCELLED)
-    else:
-        rows = base
-    moment = FIELDS[name]
-    return (rows.filter(**{f"{moment}__gte": previous.start})
-            .annotate(slot=b.slot(moment, current, buckets)))
-
-
-def _read(rows, wanted: dict, durations: dict, current, moment: str, n: int):
-    """(slot -> {name: value or Stats}, {name: Stats} over the period) of one population."""
-    slots: dict = defaultdict(dict)
-    period: dict = {}
-    if durations and is_postgres():
-        aggregates = {**wanted, **duration_aggregates(durations)}
-        by_slot = rows.order_by().values("slot").annotate(**aggregates)
-        # The period's group needs only the durations: its counts are the slots' sum.
-        blanks = {name: Value(None, output_field=IntegerField()) for name in wanted}
-        whole = (rows.filter(**{f"{moment}__gte": current.start, f"{moment}__lt": current.end})
-                 .order_by().annotate(part=Value(PERIOD_SLOT, output_field=IntegerField()))
-                 .values("part").annotate(**blanks, **duration_aggregates(durations)))
-        for row in by_slot.union(whole, all=True):
-            # A union's rows carry the first query's names.
-            stats = row_stats(row, durations)
-            if row["slot"] == PERIOD_SLOT:
-                period = stats
-            else:
-                slots[row["slot"]].update({name: row[name] for name in wanted}, **stats)
-        return slots, period
-    if wanted:
-        for row in rows.order_by().values("slot").annotate(**wanted):
-            slots[row.pop("slot")].update(row)
-    if durations:
-        pooled: dict = defaultdict(list)
-        for slot, values in duration_values(rows, "slot", durations).items():
-            slots[slot].update({name: summarize(values.get(name, [])) for name in durations})
-            if 0 <= slot < n:
-                for name in durations:
-                    pooled[name].extend(values.get(name, []))
-        period = {name: summarize(pooled[name]) for name in durations}
-    return slots, period
+def _slot(current, buckets: list[b.Bucket]) -> Case:
+    """The slot of each fact row by its day (rows from the previous period on)."""
+    whens = [When(day__lt=current.first_day, then=Value(b.BEFORE_SLOT))]
+    whens += [When(day__lte=bucket.last_day, then=Value(n)) for n, bucket in enumerate(buckets)]
+    return Case(*whens, default=Value(len(buckets)), output_field=IntegerField())
 
 
 def gather(needs: list[Needs], filters, previous, current, now=None) -> Found:
-    """Read each population the reports need once, grouped by slot."""
-    aggregates: dict = defaultdict(dict)
-    durations: dict = defaultdict(dict)
+    """Read the day facts once and the histograms once, grouped by slot."""
+    owner: dict = {}  # name -> population
+    measures: dict = {}
+    metrics: dict = {}  # name -> (population, metric)
     for need in needs:
         for population, wanted in need.aggregates.items():
-            aggregates[population].update(wanted)
+            measures.update(wanted)
+            owner.update(dict.fromkeys(wanted, population))
         for population, wanted in need.durations.items():
-            durations[population].update(wanted)
+            metrics.update({name: (population, metric) for name, metric in wanted.items()})
     buckets = b.of(current)
-    slots: dict = {}
-    period: dict = {}
-    for population in sorted(set(aggregates) | set(durations)):
-        rows = _population(population, filters, previous, current, buckets)
-        slots[population], period[population] = _read(
-            rows, dict(aggregates[population]), durations[population], current,
-            FIELDS[population], len(buckets))
+    n = len(buckets)
+    wanted_metrics = sorted({metric for _p, metric in metrics.values()})
+    slots: dict = defaultdict(lambda: defaultdict(dict))
+    period: dict = defaultdict(dict)
+    if measures or metrics:
+        days = f.rows(f.DAY, filters, previous.first_day).annotate(slot=_slot(current, buckets))
+        found = {row["slot"]: row for row in f.sums(
+            days, ["slot"], {**measures, **f.duration_measures(wanted_metrics)})}
+        counts: dict = {}
+        if metrics:
+            counts = f.histograms(f.rows(f.HISTOGRAM, filters, previous.first_day)
+                                  .annotate(slot=_slot(current, buckets)), ["slot"],
+                                  wanted_metrics)
+        pooled_row: dict = defaultdict(int)
+        pooled: dict = defaultdict(dict)
+        for slot, row in found.items():
+            for name, population in owner.items():
+                slots[population][slot][name] = row[name]
+            slot_counts = counts.get((slot,), {})
+            for name, (population, metric) in metrics.items():
+                slots[population][slot][name] = f.metric_stats(row, slot_counts, metric)
+            if 0 <= slot < n:
+                for key, value in row.items():
+                    if key.endswith(("_n", "_us")):
+                        pooled_row[key] += value
+                for metric, bucket_counts in slot_counts.items():
+                    f.add_counts(pooled[metric], bucket_counts)
+        for name, (population, metric) in metrics.items():
+            period[population][name] = f.metric_stats(pooled_row, pooled, metric)
     held: dict = {}
     if any(need.open_by_assignee for need in needs):
+        # A current state, not a fact: the open tickets (partial indexes on open statuses).
         held = dict(common.tickets(filters).filter(status__in=OPEN_STATUSES).order_by()
                     .values("assignee_id").annotate(n=Count("pk"))
                     .values_list("assignee_id", "n"))
-    return Found(slots, period, held, buckets, now)
+    return Found({p: dict(v) for p, v in slots.items()}, dict(period), held, buckets, now)

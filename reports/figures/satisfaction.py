@@ -4,8 +4,10 @@ Response rate = rated ÷ resolved. A rating given later to a ticket resolved in 
 counts for the period of its resolution.
 """
 
-from django.db.models import Count, Sum
+from django.db.models import F
 
+from itsm.models import Team
+from reports import facts as f
 from reports.figures import common, headline
 from reports.tables import (
     DATETIME,
@@ -27,6 +29,10 @@ from reports.tables import (
 
 TITLE = "Satisfaction"
 COMMENT_CHARS = 500
+# Over the day facts' rated_1…rated_5 of the resolved tickets: how many rated, stars given.
+RATED = F("rated_1") + F("rated_2") + F("rated_3") + F("rated_4") + F("rated_5")
+STARS = F("rated_1") + 2 * F("rated_2") + 3 * F("rated_3") + 4 * F("rated_4") + \
+    5 * F("rated_5")
 
 
 def _average(total, rated):
@@ -35,11 +41,23 @@ def _average(total, rated):
 
 def build(period, filters, *, limit: int | None = 20, now=None) -> Report:
     resolved = common.resolved_between(filters, period.start, period.end)
-    by_team = list(resolved.order_by().values("team__name").annotate(
-        resolved=Count("pk"), rated=Count("rating"), stars=Sum("rating"))
-        .order_by("team__name"))
-    spread = dict(resolved.filter(rating__isnull=False).order_by().values("rating")
-                  .annotate(n=Count("pk")).values_list("rating", "n"))
+    days = f.rows(f.DAY, filters, period.first_day, period.last_day)
+    grouped = [r for r in f.sums(days, ["team_id"], {"resolved": "resolved", "rated": RATED,
+                                                    "stars": STARS}) if r["resolved"]]
+    names = dict(Team.objects.filter(pk__in=[r["team_id"] for r in grouped if r["team_id"]])
+                 .values_list("pk", "name"))
+    # Teams by name (a team gone since is "No team", as its tickets' team is now).
+    by_name: dict = {}
+    for row in grouped:
+        into = by_name.setdefault(names.get(row["team_id"]), {"resolved": 0, "rated": 0,
+                                                              "stars": 0})
+        for key in into:
+            into[key] += row[key]
+    by_team = [{"team__name": name, **values} for name, values in
+               sorted(by_name.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))]
+    spread_row = (f.sums(days, [], {f"rated_{n}": f"rated_{n}" for n in range(1, 6)})
+                  or [{}])[0]
+    spread = {n: spread_row[f"rated_{n}"] for n in range(1, 6) if spread_row.get(f"rated_{n}")}
     comments = list(resolved.filter(rating__isnull=False).exclude(rating_comment="")
                     .order_by("-rated_at", "-pk")
                     .values("kind", "number", "title", "team__name", "rating",
@@ -98,7 +116,7 @@ def build(period, filters, *, limit: int | None = 20, now=None) -> Report:
 
 def needs() -> headline.Needs:
     return headline.Needs(aggregates={headline.RESOLVED: {
-        "sat_resolved": Count("pk"), "sat_rated": Count("rating"), "sat_stars": Sum("rating")}})
+        "sat_resolved": "resolved", "sat_rated": RATED, "sat_stars": STARS}})
 
 
 def from_found(found: headline.Found, current, previous, filters, now) -> list[Figure]:

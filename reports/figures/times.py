@@ -2,14 +2,15 @@
 
 Two clocks: business time (what the SLA clock used: working hours of the policy's
 calendar, pauses not counted; only tickets with an SLA target) and wall-clock time
-(first_response_at or resolved_at minus created_at, every ticket). Mean, median and 90th
-percentile, computed by the database (percentile_cont on Postgres).
+(first_response_at or resolved_at minus created_at, every ticket). Count and mean are
+exact (the day facts' counts and sums); median and 90th percentile come from the duration
+histograms, within 1 % (marked approximate).
 """
 
-from django.db.models import Q
-
+from itsm.models import Team
+from reports import facts as f
 from reports.figures import common, headline
-from reports.sql import Stats, duration_stats, elapsed, used
+from reports.sql import Stats
 from reports.tables import (
     BUSINESS,
     INT,
@@ -25,14 +26,10 @@ from reports.tables import (
 
 TITLE = "Response and resolution times"
 
-METRICS = {
-    "mtta_wall": (elapsed("first_response_at", "created_at"),
-                  Q(first_response_at__isnull=False)),
-    "mtta_business": (used("response_used"),
-                      Q(first_response_at__isnull=False, response_target__isnull=False)),
-    "mttr_wall": (elapsed("resolved_at", "created_at"), Q(resolved_at__isnull=False)),
-    "mttr_business": (used("resolution_used"), Q(resolution_target__isnull=False)),
-}
+METRICS = {"mtta_wall": f.Metric.RESPONSE_WALL, "mtta_business": f.Metric.RESPONSE_BUSINESS,
+           "mttr_wall": f.Metric.RESOLUTION_WALL,
+           "mttr_business": f.Metric.RESOLUTION_BUSINESS}
+APPROXIMATE = ("median", "p90")
 
 
 def _columns(clock: str, group: Column) -> list[Column]:
@@ -40,12 +37,13 @@ def _columns(clock: str, group: Column) -> list[Column]:
         group,
         Column(f"{clock}_wall_count", "Tickets", INT),
         Column(f"{clock}_wall_mean", "Mean", SECONDS, minor=True),
-        Column(f"{clock}_wall_median", "Median", SECONDS),
-        Column(f"{clock}_wall_p90", "90th pct", SECONDS),
+        Column(f"{clock}_wall_median", "Median", SECONDS, approximate=True),
+        Column(f"{clock}_wall_p90", "90th pct", SECONDS, approximate=True),
         Column(f"{clock}_business_count", "With SLA", INT, minor=True),
         Column(f"{clock}_business_mean", "Business mean", BUSINESS, minor=True),
-        Column(f"{clock}_business_median", "Business median", BUSINESS),
-        Column(f"{clock}_business_p90", "Business 90th pct", BUSINESS, minor=True),
+        Column(f"{clock}_business_median", "Business median", BUSINESS, approximate=True),
+        Column(f"{clock}_business_p90", "Business 90th pct", BUSINESS, minor=True,
+               approximate=True),
     ]
 
 
@@ -59,28 +57,61 @@ def _flatten(stats: dict[str, Stats]) -> dict:
     return row
 
 
+def _raw(period, filters, group: str) -> dict:
+    """{group value: (summed day-fact row, {metric: {bucket: n}})} of the tickets resolved
+    in the period: two statements, the day facts' counts and sums, the histogram buckets."""
+    metrics = list(METRICS.values())
+    days = f.rows(f.DAY, filters, period.first_day, period.last_day)
+    found = {row[group]: row for row in f.sums(days, [group], f.duration_measures(metrics))
+             if row["resolution_wall_n"]}
+    counts = f.histograms(f.rows(f.HISTOGRAM, filters, period.first_day, period.last_day),
+                          [group], metrics)
+    return {key: (row, counts.get((key,), {})) for key, row in found.items()}
+
+
+def _stats(row: dict, counts: dict) -> dict[str, Stats]:
+    return {name: f.metric_stats(row, counts, metric) for name, metric in METRICS.items()}
+
+
+def _pooled(raw: dict) -> dict[str, Stats]:
+    """The whole period's Stats: every group's counts, sums and buckets added up."""
+    row: dict = {}
+    counts: dict = {}
+    for group_row, group_counts in raw.values():
+        for name, value in group_row.items():
+            if name.endswith(("_n", "_us")):
+                row[name] = row.get(name, 0) + value
+        for metric, buckets in group_counts.items():
+            f.add_counts(counts.setdefault(metric, {}), buckets)
+    return _stats(row, counts)
+
+
 def build(period, filters, *, limit=None, now=None) -> Report:
-    resolved = common.resolved_between(filters, period.start, period.end)
-    overall = _flatten(duration_stats(resolved, None, METRICS)[None])
-    by_priority = duration_stats(resolved, "priority", METRICS)
-    by_team = duration_stats(resolved, "team__name", METRICS)
+    raw = _raw(period, filters, "priority")
+    overall = _flatten(_pooled(raw))
+    by_priority = {p: _stats(*found) for p, found in raw.items()}
+    by_team = {t: _stats(*found) for t, found in _raw(period, filters, "team_id").items()}
+    team_names = dict(Team.objects.filter(pk__in=[t for t in by_team if t])
+                      .values_list("pk", "name"))
 
     priority_rows = [{"priority": common.priority_label(p), **_flatten(by_priority[p])}
                      for p in sorted(by_priority)]
-    team_rows = sorted(({"team": t or common.NO_TEAM, **_flatten(s)}
+    team_rows = sorted(({"team": team_names.get(t) or common.NO_TEAM, **_flatten(s)}
                         for t, s in by_team.items()), key=lambda r: r["team"])
 
     report = Report("times", TITLE, period, filters, summary=[
         Figure("mtta_median", "Time to first response (median)", overall["mtta_wall_median"],
-               SECONDS, better="down", hint=f"{overall['mtta_wall_count']} tickets"),
+               SECONDS, better="down", hint=f"{overall['mtta_wall_count']} tickets",
+               approximate=True),
         Figure("mtta_business_median", "First response, business time (median)",
-               overall["mtta_business_median"], BUSINESS, better="down"),
+               overall["mtta_business_median"], BUSINESS, better="down", approximate=True),
         Figure("mttr_median", "Time to resolve (median)", overall["mttr_wall_median"],
-               SECONDS, better="down", hint=f"{overall['mttr_wall_count']} tickets"),
+               SECONDS, better="down", hint=f"{overall['mttr_wall_count']} tickets",
+               approximate=True),
         Figure("mttr_business_median", "Resolution, business time (median)",
-               overall["mttr_business_median"], BUSINESS, better="down"),
+               overall["mttr_business_median"], BUSINESS, better="down", approximate=True),
         Figure("mttr_p90", "Time to resolve (90th percentile)", overall["mttr_wall_p90"],
-               SECONDS, better="down"),
+               SECONDS, better="down", approximate=True),
     ])
     empty = "No ticket was resolved in this period."
     report.sections = [
@@ -119,7 +150,7 @@ def _chart(clock: str, rows: list[dict]) -> Chart | None:
 
 def needs() -> headline.Needs:
     return headline.Needs(durations={headline.RESOLVED: {
-        "times_mtta": METRICS["mtta_wall"], "times_mttr": METRICS["mttr_wall"]}})
+        "times_mtta": f.Metric.RESPONSE_WALL, "times_mttr": f.Metric.RESOLUTION_WALL}})
 
 
 def from_found(found: headline.Found, current, previous, filters, now) -> list[Figure]:
@@ -133,10 +164,10 @@ def from_found(found: headline.Found, current, previous, filters, now) -> list[F
     return [
         Figure("mtta_median", "Time to first response (median)", median("times_mtta", now_),
                SECONDS, better="down", previous=median("times_mtta", before),
-               series=trend("times_mtta")),
+               series=trend("times_mtta"), approximate=True),
         Figure("mttr_median", "Time to resolve (median)", median("times_mttr", now_), SECONDS,
                better="down", previous=median("times_mttr", before),
-               series=trend("times_mttr")),
+               series=trend("times_mttr"), approximate=True),
     ]
 
 

@@ -12,9 +12,9 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.db.models import Count, Q
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from reports import facts as f
 from reports.figures import colors, common, headline
 from reports.tables import (
     DATE,
@@ -29,7 +29,7 @@ from reports.tables import (
     Table,
     pct,
 )
-from tickets.models import OPEN_STATUSES, Status
+from tickets.models import OPEN_STATUSES, Category
 
 TITLE = "Volume and backlog"
 AGE_BUCKETS = (("< 1 day", 0, 1), ("1–3 days", 1, 3), ("3–7 days", 3, 7),
@@ -38,29 +38,34 @@ WEEKLY_AFTER_DAYS = 62  # longer periods chart created and resolved per week
 
 
 def _daily(period, filters, categories: dict | None = None):
-    """Per day since the period began (until now): created, resolved, reopened, cancelled;
-    and the open count now. Four grouped queries, none reading before the period.
+    """Per day since the period began (until now): created, resolved, reopened, cancelled
+    (the day facts); and the open count now (the open tickets: a current state).
 
-    Created tickets are grouped by day and category at once, so the top categories come
-    from the same read: pass a dict as `categories` to have it filled for the period."""
-    base = common.tickets(filters)
+    Pass a dict as `categories` to have it filled with the tickets created in the period
+    per category name (the category facts)."""
     created: dict = defaultdict(int)
-    for day, category, n in (base.filter(created_at__gte=period.start).order_by()
-                             .annotate(day=TruncDate("created_at"))
-                             .values("day", "category__name").annotate(n=Count("pk"))
-                             .values_list("day", "category__name", "n")):
-        created[common.as_date(day)] += n
-        if categories is not None and period.first_day <= common.as_date(day) <= \
-                period.last_day:
-            categories[category] = categories.get(category, 0) + n
-    resolved = {row["day"]: row for row in (
-        base.filter(status__in=common.DONE_WITH_RESOLUTION, resolved_at__gte=period.start)
-        .order_by().annotate(day=TruncDate("resolved_at")).values("day")
-        .annotate(n=Count("pk"), reopened=Count("pk", filter=Q(reopen_count__gt=0))))}
-    cancelled = dict(base.filter(status=Status.CANCELLED, updated_at__gte=period.start)
-                     .order_by().annotate(day=TruncDate("updated_at")).values("day")
-                     .annotate(n=Count("pk")).values_list("day", "n"))
-    open_now = base.filter(status__in=OPEN_STATUSES).count()
+    resolved: dict = {}
+    cancelled: dict = {}
+    for row in f.sums(f.rows(f.DAY, filters, period.first_day), ["day"],
+                      {"created": "created", "n": "resolved", "reopened": "reopened",
+                       "cancelled": "cancelled"}):
+        day = row["day"]
+        if row["created"]:
+            created[day] = row["created"]
+        if row["n"] or row["reopened"]:
+            resolved[day] = row
+        if row["cancelled"]:
+            cancelled[day] = row["cancelled"]
+    if categories is not None:
+        found = f.sums(f.rows(f.CATEGORY, filters, period.first_day, period.last_day),
+                       ["category_id"], {"n": "created"})
+        names = dict(Category.objects.filter(
+            pk__in=[r["category_id"] for r in found if r["category_id"]])
+            .values_list("pk", "name"))
+        for row in found:
+            name = names.get(row["category_id"])
+            categories[name] = categories.get(name, 0) + row["n"]
+    open_now = common.tickets(filters).filter(status__in=OPEN_STATUSES).count()
     return created, resolved, cancelled, open_now
 
 
@@ -185,10 +190,9 @@ def build(period, filters, *, limit=None, now=None) -> Report:
 
 def needs() -> headline.Needs:
     return headline.Needs(aggregates={
-        headline.RESOLVED: {"volume_resolved": Count("pk"),
-                            "volume_reopened": Count("pk", filter=Q(reopen_count__gt=0))},
-        headline.CREATED: {"volume_created": Count("pk")},
-        headline.CANCELLED: {"volume_cancelled": Count("pk")},
+        headline.RESOLVED: {"volume_resolved": "resolved", "volume_reopened": "reopened"},
+        headline.CREATED: {"volume_created": "created"},
+        headline.CANCELLED: {"volume_cancelled": "cancelled"},
     }, open_by_assignee=True)
 
 

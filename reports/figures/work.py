@@ -17,6 +17,7 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from itsm.models import Service
+from reports import facts as f
 from reports.figures import colors, common, headline
 from reports.tables import (
     DATE,
@@ -33,7 +34,7 @@ from reports.tables import (
     Table,
     pct,
 )
-from tickets.models import REACTIVE_KINDS, Kind, Source, Ticket, TimeEntry
+from tickets.models import REACTIVE_KINDS, Kind, Source, Ticket
 
 TITLE = "Proactive vs reactive work"
 ORIGINS = {"user": "User", "monitoring": "Monitoring", "plan": "Maintenance plan",
@@ -63,20 +64,23 @@ def _weeks(period) -> list:
 
 def build(period, filters, *, limit=None, now=None) -> Report:
     now = now or timezone.now()
-    items = list(common.created_between(filters, period.start, period.end).order_by()
-                 .annotate(week=TruncWeek("created_at"), origin=origin())
-                 .values("week", "kind", "origin").annotate(n=Count("pk")))
-    logged = list(TimeEntry.objects.filter(filters.q("ticket__"), created_at__gte=period.start,
-                                           created_at__lt=period.end).order_by()
-                  .annotate(week=TruncWeek("created_at"), origin=origin("ticket__"))
-                  .values("week", "ticket__kind", "origin").annotate(minutes=Sum("minutes")))
+    # The day facts (created) and time facts (minutes), both keyed by source and kind.
+    items = f.sums(f.rows(f.DAY, filters, period.first_day, period.last_day)
+                   .annotate(week=TruncWeek("day"), origin=origin()),
+                   ["week", "kind", "origin"], {"n": "created"})
+    logged = f.sums(f.rows(f.TIME, filters, period.first_day, period.last_day)
+                    .annotate(week=TruncWeek("day"), origin=origin()),
+                    ["week", "kind", "origin"], {"minutes": "minutes", "entries": "entries"})
 
     table: dict = defaultdict(lambda: {"items": 0, "minutes": 0})
     for row in items:
-        table[(common.as_date(row["week"]), row["kind"], row["origin"])]["items"] += row["n"]
+        if row["n"]:
+            table[(common.as_date(row["week"]), row["kind"], row["origin"])]["items"] += \
+                row["n"]
     for row in logged:
-        key = (common.as_date(row["week"]), row["ticket__kind"], row["origin"])
-        table[key]["minutes"] += row["minutes"] or 0
+        if row["entries"]:
+            key = (common.as_date(row["week"]), row["kind"], row["origin"])
+            table[key]["minutes"] += row["minutes"]
 
     weekly_rows = [{"week": week, "origin": ORIGINS[o], "kind": Kind(kind).label,
                     "proactive": "proactive" if is_proactive(kind) else "reactive", **v}
@@ -212,8 +216,8 @@ def plans_effect(filters, now) -> list[dict]:
 
 def needs() -> headline.Needs:
     return headline.Needs(aggregates={headline.CREATED: {
-        "work_items": Count("pk"),
-        "work_proactive": Count("pk", filter=~Q(kind__in=REACTIVE_KINDS))}})
+        "work_items": "created",
+        "work_proactive": Sum("created", filter=~Q(kind__in=REACTIVE_KINDS))}})
 
 
 def from_found(found: headline.Found, current, previous, filters, now) -> list[Figure]:

@@ -8,10 +8,12 @@ assigned when they were resolved (their assignee now).
 from collections import defaultdict
 from datetime import timedelta
 
-from django.db.models import Count, Q, Sum
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
+from reports import facts as f
 from reports.figures import colors, common, headline
 from reports.tables import (
     DATE,
@@ -26,7 +28,9 @@ from reports.tables import (
     Section,
     Table,
 )
-from tickets.models import OPEN_STATUSES, Priority, TimeEntry
+from tickets.models import OPEN_STATUSES, Priority
+
+User = get_user_model()
 
 TITLE = "DSE workload"
 CHART_PEOPLE = 12
@@ -47,14 +51,16 @@ def build(period, filters, *, limit=None, now=None) -> Report:
                          **{f"p{p}": Count("pk", filter=Q(priority=p)) for p in Priority.values},
                          breached=Count("pk", filter=Q(sla_breached=True)),
                          overdue=Count("pk", filter=Q(due_at__lt=now))))
-    resolved_rows = list(common.resolved_between(filters, period.start, period.end).order_by()
-                         .annotate(week=TruncWeek("resolved_at"))
-                         .values("assignee_id", *names, "week").annotate(n=Count("pk")))
-    logged_rows = list(TimeEntry.objects.filter(filters.q("ticket__"),
-                                                created_at__gte=period.start,
-                                                created_at__lt=period.end).order_by()
-                       .values("user_id", *(f"user__{f}" for f in NAME_FIELDS))
-                       .annotate(minutes=Sum("minutes")))
+    # Resolved per assignee and time logged per person: the assignee and time facts.
+    resolved_rows = [r for r in f.sums(
+        f.rows(f.ASSIGNEE, filters, period.first_day, period.last_day)
+        .annotate(week=TruncWeek("day")), ["assignee_id", "week"], {"n": "resolved"})
+        if r["n"]]
+    logged_rows = [r for r in f.sums(f.rows(f.TIME, filters, period.first_day,
+                                            period.last_day), ["user_id"],
+                                     {"minutes": "minutes", "entries": "entries"})
+                   if r["entries"]]
+    _name_people([*resolved_rows, *logged_rows])
 
     people: dict = defaultdict(lambda: {"open": 0, "p1": 0, "p2": 0, "p3": 0, "p4": 0,
                                         "breached": 0, "overdue": 0, "resolved": 0,
@@ -126,6 +132,17 @@ def build(period, filters, *, limit=None, now=None) -> Report:
             if resolvers else None),
     ]
     return report
+
+
+def _name_people(rows: list[dict]) -> None:
+    """Give fact rows (assignee_id or user_id) the name fields the heap rows had."""
+    ids = {r.get("assignee_id") or r.get("user_id") for r in rows} - {None}
+    people = {p["pk"]: p for p in User.objects.filter(pk__in=ids).values("pk", *NAME_FIELDS)}
+    for row in rows:
+        prefix = "assignee" if "assignee_id" in row else "user"
+        found = people.get(row[f"{prefix}_id"], {})
+        for name in NAME_FIELDS:
+            row[f"{prefix}__{name}"] = found.get(name)
 
 
 def _weeks(period):

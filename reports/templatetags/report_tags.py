@@ -13,6 +13,8 @@ register = template.Library()
 def cell(row: dict, column: t.Column) -> str:
     value = row.get(column.key)
     text = formatting.display(value, column.kind)
+    if column.approximate and value is not None:
+        return format_html("{}{}", approximately(), text)
     url = row.get(f"{column.key}_url")
     if column.kind == t.REF and url:
         return format_html('<a class="ticket-ref" href="{}">{}</a>', url, text)
@@ -23,7 +25,17 @@ def cell(row: dict, column: t.Column) -> str:
 
 @register.filter
 def shown(figure: t.Figure) -> str:
-    return formatting.display(figure.value, figure.kind)
+    text = formatting.display(figure.value, figure.kind)
+    if figure.approximate and figure.value is not None:
+        return format_html("{}{}", approximately(), text)
+    return text
+
+
+def approximately() -> str:
+    """The mark of a figure read from the duration histograms (reports/definitions)."""
+    return format_html('<abbr class="approx" title="{}"><span aria-hidden="true">≈</span>'
+                       '<span class="visually-hidden">{}</span></abbr>',
+                       "Approximate: within 1 % (see Definitions)", "approximately ")
 
 
 @register.filter

@@ -77,7 +77,8 @@ def test_each_page_runs_a_fixed_number_of_queries(client_for, manny, data, name,
         data(3)
         # The dashboard asks every report for its headline (eleven reports now, and the
         # balance panel's one statement): more queries, still a fixed set.
-        with django_assert_max_num_queries(31 if name == "reports:dashboard" else 20):
+        # One more on a cold process: the second-factor policy (cached configuration).
+        with django_assert_max_num_queries(32 if name == "reports:dashboard" else 21):
             client.get(url)
         few = count_queries(client, url)
         data(12)
@@ -109,7 +110,8 @@ def test_csv_download_is_an_attachment_with_raw_numbers(client_for, manny, data)
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0][:4] == ["Team", "Tickets", "Mean (seconds)", "Median (seconds)"]
     assert [r[0] for r in rows[1:]] == ["Network", "Service Desk"]
-    assert int(rows[1][3]) == 24 * 3600  # each ticket resolved a day after it was created
+    # Each ticket resolved a day after it was created; ≈: from the histograms, within 1 %.
+    assert float(rows[1][3]) == pytest.approx(24 * 3600, rel=0.01)
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_are_quoted(client_for, manny, build):

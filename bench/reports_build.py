@@ -1,0 +1,50 @@
+"""Report builds in process (no HTTP): the dashboard's headlines and each report's build,
+median of 5 after a warm-up, for the last 30, 90 and 365 days, no filter and a team filter.
+Issue 18's target: every ticket report and the dashboard < 200 ms for any period up to a
+year at 1,000,000 tickets. Non-ticket reports (availability, problems…) are timed too.
+
+Usage: DATABASE_URL=postgres://…/tend_bench bench/reports_build.py
+"""
+
+import statistics
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import run  # noqa: E402  (bench/run.py: Django setup)
+
+
+def timed(fn, *args, n: int = 5) -> float:
+    fn(*args)
+    found = []
+    for _ in range(n):
+        start = time.perf_counter()
+        fn(*args)
+        found.append((time.perf_counter() - start) * 1000)
+    return statistics.median(found)
+
+
+def main():
+    run.django_setup()
+    from django.utils import timezone
+
+    from itsm.models import Team
+    from reports import dashboard, params
+    from reports.registry import REPORTS
+
+    today = timezone.localdate()
+    team = Team.objects.order_by("pk").first()
+    for days in (30, 90, 365):
+        period = params.Period(today - timedelta(days=days - 1), today)
+        for label, filters in (("all", params.Filters()), ("team", params.Filters(team=team))):
+            print(f"{days} days, {label}: dashboard "
+                  f"{timed(dashboard.headlines, period, filters):.0f} ms", flush=True)
+            for key, info in REPORTS.items():
+                ms = timed(info.module.build, period, filters)
+                print(f"  {key:<14} {ms:7.1f} ms", flush=True)
+
+
+if __name__ == "__main__":
+    main()

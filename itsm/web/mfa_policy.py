@@ -91,19 +91,25 @@ class RequireSecondFactor:
 
     @staticmethod
     def _must_enrol(request) -> bool:
+        try:
+            return RequireSecondFactor._check(request)
+        except (DatabaseError, InterfaceError):
+            return False  # an outage stays the view's 503 (itsm/web/errors.py)
+
+    @staticmethod
+    def _check(request) -> bool:
         user = getattr(request, "user", None)
+        # Loading the session's user may be the request's first query.
         if user is None or not user.is_authenticated:
             return False
         session = getattr(request, "session", None)
         now = time.time()
         if session is not None and session.get(SESSION_KEY, 0) > now:
             return False
-        try:
-            if not mfa_required(user):
-                return False  # cached configuration: no query, nothing to remember
-            must = not has_second_factor(user)
-        except (DatabaseError, InterfaceError):
-            return False  # an outage stays the view's 503 (itsm/web/errors.py)
-        if not must and session is not None:
-            session[SESSION_KEY] = now + REMEMBER_SECONDS
-        return must
+        if not mfa_required(user):
+            return False  # cached configuration: no query, nothing to remember
+        if has_second_factor(user):
+            if session is not None:
+                session[SESSION_KEY] = now + REMEMBER_SECONDS
+            return False
+        return True

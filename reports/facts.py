@@ -6,12 +6,17 @@ every minute, so every read is SUM(...) GROUP BY (never one row per key). Dimens
 (tickets.facts.percentile: within 1 % of the exact value, the page marks them "≈"); the
 mean is the exact sum of microseconds over the count.
 
-A period's day rows are read with one range scan of the fact's key index (day first).
+A period's day rows are read with one range scan of the fact's key index (day first). A
+fact with a month rollup (MONTHS: the duration histograms) is read as a `Span`: the
+calendar months wholly inside the period (and inside one slot of a trend) from the month
+rows, the edge days and the rows appended since the last fold from the day rows, in one
+statement (UNION ALL) whose sums equal the day rows' alone (tests/reports/test_facts_span).
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
-from datetime import date
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.db.models import Q, QuerySet, Sum
 
@@ -19,6 +24,7 @@ from reports.sql import Stats
 from tickets.facts import percentile
 from tickets.models import (
     DurationHistogram,
+    DurationHistogramMonth,
     Metric,
     TicketAssigneeFact,
     TicketCategoryFact,
@@ -34,6 +40,8 @@ METRIC_COLUMNS = {Metric.RESPONSE_WALL: "response_wall", Metric.RESPONSE_BUSINES
                   "response_business", Metric.RESOLUTION_WALL: "resolution_wall",
                   Metric.RESOLUTION_BUSINESS: "resolution_business"}
 DIMENSION_IDS = ("team_id", "service_id", "category_id", "assignee_id")
+# Day facts with a month rollup (tickets/models/facts.py: the sums of the folded day rows).
+MONTHS = {DurationHistogram: DurationHistogramMonth}
 
 
 def where(filters) -> Q:
@@ -58,6 +66,63 @@ def rows(model, filters, first: date, last: date | None = None) -> QuerySet:
     return found.order_by()
 
 
+@dataclass
+class Span:
+    """A period's fact rows in two parts: `months` (month rows of whole months, or None) and
+    `days` (day rows of the other days, and of those months the rows not folded yet)."""
+
+    days: QuerySet
+    months: QuerySet | None = None
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def whole_months(first: date, last: date | None, cuts: Iterable[date] = ()) -> list:
+    """[(first day, last day)] of the runs of calendar months wholly inside first…last that
+    no cut (the first day of a slot the rows are grouped in) falls inside. With no `last`,
+    up to the day before the last cut (what follows is read from the day rows)."""
+    cuts = sorted(set(cuts))
+    if last is None:
+        if not cuts:
+            return []
+        last = cuts[-1] - timedelta(days=1)
+    runs: list = []
+    month = first if first.day == 1 else _next_month(first)
+    while _next_month(month) - timedelta(days=1) <= last:
+        end = _next_month(month)
+        if not any(month < cut < end for cut in cuts):
+            if runs and runs[-1][1] + timedelta(days=1) == month:
+                runs[-1] = (runs[-1][0], end - timedelta(days=1))
+            else:
+                runs.append((month, end - timedelta(days=1)))
+        month = end
+    return runs
+
+
+def span(model, filters, first: date, last: date | None = None,
+         cuts: Iterable[date] = ()) -> Span | QuerySet:
+    """The rows of first…last (no end when last is None), whole months from the month
+    rollup when `model` has one; `cuts`: the slot boundaries a month must not straddle."""
+    days = rows(model, filters, first, last)
+    months = MONTHS.get(model)
+    runs = whole_months(first, last, cuts) if months is not None else []
+    if not runs:
+        return days
+    edges, start = Q(), first
+    for low, high in runs:
+        if start < low:
+            edges |= Q(day__gte=start, day__lt=low)
+        edges |= Q(folded=False, day__gte=low, day__lte=high)
+        start = high + timedelta(days=1)
+    edges |= Q(day__gte=start)  # `days` already ends at `last`
+    whole = Q()
+    for low, high in runs:
+        whole |= Q(month__gte=low, month__lte=high)
+    return Span(days.filter(edges), months.objects.filter(where(filters), whole).order_by())
+
+
 def sums(queryset: QuerySet, group: Iterable, measures: dict) -> list[dict]:
     """SUM of each measure (name -> column or expression) per group; groups whose sums are
     all zero (appended rows that cancelled out) are left out, as the heap had no row."""
@@ -78,15 +143,37 @@ def _none(key: str, value):
     return None if key in DIMENSION_IDS and value == 0 else value
 
 
-def histograms(queryset: QuerySet, group: Iterable, metrics: Iterable[int]) -> dict:
-    """{group values (tuple): {metric: {bucket: n}}} from the histogram rows."""
-    group = list(group)
+def histograms(found_rows: QuerySet | Span, group: Iterable, metrics: Iterable[int],
+               by: Callable[[str], dict] | None = None) -> dict:
+    """{group values (tuple): {metric: {bucket: n}}} from the histogram rows (day rows, or a
+    Span: its month and day rows in one statement, added up). `by(field)`: annotations to
+    group by, over the rows' day field ("day" or "month")."""
+    group, metrics = list(group), list(metrics)
+
+    def grouped(queryset: QuerySet, field: str) -> QuerySet:
+        if by is not None:
+            queryset = queryset.annotate(**by(field))
+        return (queryset.filter(metric__in=metrics).values(*group, "metric", "bucket")
+                .annotate(s_n=Sum("n")).order_by())
+
+    if isinstance(found_rows, Span):
+        read = grouped(found_rows.days, "day")
+        if found_rows.months is not None:
+            read = read.union(grouped(found_rows.months, "month"), all=True)
+    else:
+        read = grouped(found_rows, "day")
     found: dict = defaultdict(lambda: defaultdict(dict))
-    for row in (queryset.filter(metric__in=list(metrics))
-                .values(*group, "metric", "bucket").annotate(s_n=Sum("n")).order_by()):
-        if row["s_n"]:
-            key = tuple(_none(g, row[g]) for g in group)
-            found[key][row["metric"]][row["bucket"]] = row["s_n"]
+    for row in read:
+        key = tuple(_none(g, row[g]) for g in group)
+        counts = found[key][row["metric"]]
+        counts[row["bucket"]] = counts.get(row["bucket"], 0) + (row["s_n"] or 0)
+    for key in list(found):  # buckets (and metrics, groups) whose appended rows cancelled
+        for metric in list(found[key]):
+            found[key][metric] = {b: n for b, n in found[key][metric].items() if n}
+            if not found[key][metric]:
+                del found[key][metric]
+        if not found[key]:
+            del found[key]
     return found
 
 

@@ -20,7 +20,7 @@ histograms do: the period's median is read from its slots' buckets added up.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Case, Count, IntegerField, Value, When
 from django.utils import timezone
@@ -85,11 +85,21 @@ class Found:
         return b.observed(values, self.buckets, self.now or timezone.now())
 
 
-def _slot(current, buckets: list[b.Bucket]) -> Case:
-    """The slot of each fact row by its day (rows from the previous period on)."""
-    whens = [When(day__lt=current.first_day, then=Value(b.BEFORE_SLOT))]
-    whens += [When(day__lte=bucket.last_day, then=Value(n)) for n, bucket in enumerate(buckets)]
+def _slot(current, buckets: list[b.Bucket], field: str = "day") -> Case:
+    """The slot of each fact row by its day (rows from the previous period on), or by its
+    month's first day for month rows (a month lies wholly inside one slot: f.span)."""
+    whens = [When(**{f"{field}__lt": current.first_day}, then=Value(b.BEFORE_SLOT))]
+    whens += [When(**{f"{field}__lte": bucket.last_day}, then=Value(n))
+              for n, bucket in enumerate(buckets)]
     return Case(*whens, default=Value(len(buckets)), output_field=IntegerField())
+
+
+def _cuts(current, buckets: list[b.Bucket]) -> list:
+    """The first day of each slot after the first."""
+    found = [current.first_day, *(bucket.first_day for bucket in buckets)]
+    if buckets:
+        found.append(buckets[-1].last_day + timedelta(days=1))
+    return found
 
 
 def gather(needs: list[Needs], filters, previous, current, now=None) -> Found:
@@ -114,9 +124,10 @@ def gather(needs: list[Needs], filters, previous, current, now=None) -> Found:
             days, ["slot"], {**measures, **f.duration_measures(wanted_metrics)})}
         counts: dict = {}
         if metrics:
-            counts = f.histograms(f.rows(f.HISTOGRAM, filters, previous.first_day)
-                                  .annotate(slot=_slot(current, buckets)), ["slot"],
-                                  wanted_metrics)
+            counts = f.histograms(
+                f.span(f.HISTOGRAM, filters, previous.first_day, cuts=_cuts(current, buckets)),
+                ["slot"], wanted_metrics,
+                by=lambda field: {"slot": _slot(current, buckets, field)})
         pooled_row: dict = defaultdict(int)
         pooled: dict = defaultdict(dict)
         for slot, row in found.items():

@@ -64,7 +64,7 @@ def _raw(period, filters, group: str) -> dict:
     days = f.rows(f.DAY, filters, period.first_day, period.last_day)
     found = {row[group]: row for row in f.sums(days, [group], f.duration_measures(metrics))
              if row["resolution_wall_n"]}
-    counts = f.histograms(f.rows(f.HISTOGRAM, filters, period.first_day, period.last_day),
+    counts = f.histograms(f.span(f.HISTOGRAM, filters, period.first_day, period.last_day),
                           [group], metrics)
     return {key: (row, counts.get((key,), {})) for key, row in found.items()}
 

@@ -12,6 +12,7 @@ from .conversation import (  # noqa: F401
 )
 from .facts import (  # noqa: F401
     DurationHistogram,
+    DurationHistogramMonth,
     Metric,
     TicketAssigneeFact,
     TicketCategoryFact,

@@ -168,3 +168,29 @@ class DurationHistogram(Dimensions):
 
     def __str__(self) -> str:
         return f"{self.day} {self.get_metric_display()} bucket {self.bucket}: {self.n}"
+
+
+class DurationHistogramMonth(models.Model):
+    """The folded DurationHistogram rows summed per calendar month (`month`: its first day),
+    same dimensions: a year's percentiles read ~12 rows per key and bucket instead of ~365
+    (reports/facts.py reads whole months here and the edge days from the day rows).
+
+    Kept by the fold (tickets/services/fold.py) in the statement that folds the day rows,
+    so it always equals the sum of the folded day rows of its month; rows appended since
+    are read from the day table. `rebuild_report_facts` recomputes it. One row per key."""
+
+    month = models.DateField()
+    team_id = models.IntegerField(default=0)
+    service_id = models.IntegerField(default=0)
+    kind = models.CharField(max_length=20)
+    priority = models.SmallIntegerField()
+    metric = models.SmallIntegerField(choices=Metric.choices)
+    bucket = models.SmallIntegerField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "team_id", "service_id", "kind", "priority",
+                                        "metric", "bucket"], name="duration_month_key")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.get_metric_display()} bucket {self.bucket}: {self.n}"

@@ -15,9 +15,12 @@ the figures are then wrong until `rebuild_report_facts` runs.
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Sum
+from django.db.models.functions import TruncMonth
 
 from tickets import facts
 from tickets.facts import (
@@ -31,6 +34,7 @@ from tickets.facts import (
 )
 from tickets.models import (
     DurationHistogram,
+    DurationHistogramMonth,
     Ticket,
     TicketAssigneeFact,
     TicketCategoryFact,
@@ -46,11 +50,14 @@ REMEMBERED = "_facts_before"
 
 
 class Table:
-    """A fact table: its key (the unique constraint) and measures, in column order."""
+    """A fact table: its key (one row per key once folded) and measures, in column order.
+    A month rollup (`first` "month") has no `folded` column: it is only ever written
+    folded."""
 
-    def __init__(self, model, extra: tuple[str, ...]):
+    def __init__(self, model, extra: tuple[str, ...], first: str = "day"):
         self.model = model
-        self.keys = (*DIMENSIONS, *extra)
+        self.keys = (first, *DIMENSIONS[1:], *extra)
+        self.appended = any(f.attname == "folded" for f in model._meta.concrete_fields)
         self.measures = tuple(f.attname for f in model._meta.concrete_fields
                               if f.attname not in (*self.keys, "folded")
                               and not f.primary_key)
@@ -59,12 +66,14 @@ class Table:
                   folded: bool = False) -> tuple[str, list]:
         quote = connection.ops.quote_name
         table = quote(self.model._meta.db_table)
-        columns = ", ".join(quote(c) for c in (*self.keys, *self.measures, "folded"))
-        width = len(self.keys) + len(self.measures) + 1
+        flag = ("folded",) if self.appended else ()
+        columns = ", ".join(quote(c) for c in (*self.keys, *self.measures, *flag))
+        width = len(self.keys) + len(self.measures) + len(flag)
         values = ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * len(rows))
         params: list = []
         for key, amounts in rows:
-            params += [*key, *(amounts.get(m, 0) for m in self.measures), folded]
+            params += [*key, *(amounts.get(m, 0) for m in self.measures),
+                       *((folded,) if self.appended else ())]
         return f"INSERT INTO {table} ({columns}) VALUES {values}", params  # noqa: S608
 
 
@@ -74,6 +83,12 @@ TABLES = {
     ASSIGNEE: Table(TicketAssigneeFact, ("assignee_id",)),
     TIME: Table(TimeLoggedFact, ("source", "user_id")),
     HISTOGRAM: Table(DurationHistogram, ("metric", "bucket")),
+}
+# Month rollups of some day tables: the sums of their folded rows per calendar month, kept
+# by the fold (tickets/services/fold.py) and the rebuild, read for a long period's whole
+# months (reports/facts.py).
+MONTHS = {
+    HISTOGRAM: Table(DurationHistogramMonth, ("metric", "bucket"), first="month"),
 }
 
 
@@ -99,6 +114,31 @@ def facts_apply(*, changes: Contributions, folded: bool = False) -> None:
     with connection.cursor() as cursor:
         for sql, params in _chained(statements):
             cursor.execute(sql, params)
+
+
+def facts_months_recompute(*, first: date | None = None, last: date | None = None) -> None:
+    """Recompute the month rollups of the months first…last (first days of months; every
+    month when None) from the folded day rows of those months, in the caller's
+    transaction."""
+    for name, months in MONTHS.items():
+        day_model = TABLES[name].model
+        stale = months.model.objects.all()
+        days = day_model.objects.filter(folded=True)
+        if first is not None:
+            stale, days = stale.filter(month__gte=first), days.filter(day__gte=first)
+        if last is not None:
+            stale = stale.filter(month__lte=last)
+            days = days.filter(day__lt=(last + timedelta(days=32)).replace(day=1))
+        stale.delete()
+        grouped = (days.order_by().annotate(month=TruncMonth("day"))
+                   .values(*months.keys).annotate(**{m: Sum(m) for m in months.measures}))
+        rows = [(tuple(row[k] for k in months.keys), {m: row[m] for m in months.measures})
+                for row in grouped if any(row[m] for m in months.measures)]
+        statements = [months.statement(rows[start:start + BATCH])
+                      for start in range(0, len(rows), BATCH)]
+        with connection.cursor() as cursor:
+            for sql, params in statements:
+                cursor.execute(sql, params)
 
 
 def _chained(statements: list[tuple[str, list]]) -> list[tuple[str, list]]:

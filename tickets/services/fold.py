@@ -3,9 +3,10 @@
 Readers sum whatever rows a key has, so folding changes no figure; it keeps the tables as
 small as their keys. On Postgres one statement per batch deletes a batch of appended rows
 and the folded rows of the same keys and inserts their sums (a key whose sums are all zero
-goes away); rows appended meanwhile by transactions not yet committed are not seen, and are
-folded next time. An advisory lock keeps two folds from racing over the same rows. On
-SQLite (`make run`, small data) the whole table is read and rewritten.
+goes away), and adds the batch to the table's month rollup if it has one (MONTHS); rows
+appended meanwhile by transactions not yet committed are not seen, and are folded next
+time. An advisory lock keeps two folds from racing over the same rows. On SQLite (`make
+run`, small data) the whole table is read and rewritten, and its month rollup recomputed.
 """
 
 from collections import defaultdict
@@ -13,7 +14,7 @@ from datetime import datetime
 
 from django.db import connection, transaction
 
-from tickets.services.facts import TABLES, Table, facts_apply
+from tickets.services.facts import MONTHS, TABLES, Table, facts_apply, facts_months_recompute
 
 BATCH = 10_000
 LOCK = 0x7E4DFAC7  # pg_try_advisory_xact_lock key: one fold at a time
@@ -35,7 +36,7 @@ def _fold_postgres(table: Table) -> int:
         f"touched AS (SELECT DISTINCT {', '.join(keys)} FROM delta), "
         f"base AS (DELETE FROM {name} t USING touched WHERE t.folded AND {same_key} "
         f"RETURNING {', '.join(f't.{c}' for c in keys + measures)}), "
-        f"gone AS (SELECT COUNT(*) AS n FROM delta) "
+        f"gone AS (SELECT COUNT(*) AS n FROM delta){_months_sql(table)} "
         f"INSERT INTO {name} ({columns}, folded) "
         f"SELECT {', '.join(keys)}, {sums}, true FROM "
         f"(SELECT {columns} FROM delta UNION ALL SELECT {columns} FROM base) AS both_rows "
@@ -55,6 +56,34 @@ def _fold_postgres(table: Table) -> int:
             return folded
 
 
+def _months_sql(table: Table) -> str:
+    """The CTEs that add the folded batch (`delta`) to the table's month rollup, if it has
+    one: its month rows of the touched keys are replaced by their sums with the batch, in
+    the same statement, so the rollup always equals the folded day rows of its months."""
+    months = MONTHS.get(_name(table))
+    if months is None:
+        return ""
+    quote = connection.ops.quote_name
+    name = quote(months.model._meta.db_table)
+    keys = [quote(k) for k in months.keys]
+    measures = [quote(m) for m in months.measures]
+    columns = ", ".join(keys + measures)
+    rest = ", ".join(keys[1:])
+    same_key = " AND ".join(f"t.{k} = mdelta.{k}" for k in keys)
+    nonzero = " OR ".join(f"SUM({m}) <> 0" for m in measures)
+    # Names come from the models, never from input.
+    return (
+        f", mdelta AS (SELECT date_trunc('month', {quote('day')}::timestamp)::date AS "  # noqa: S608
+        f"{keys[0]}, {rest}, {', '.join(f'SUM({m}) AS {m}' for m in measures)} "
+        f"FROM delta GROUP BY 1, {rest}), "
+        f"mbase AS (DELETE FROM {name} t USING mdelta WHERE {same_key} "
+        f"RETURNING {', '.join(f't.{c}' for c in keys + measures)}), "
+        f"mput AS (INSERT INTO {name} ({columns}) SELECT {', '.join(keys)}, "
+        f"{', '.join(f'SUM({m})' for m in measures)} FROM (SELECT {columns} FROM mdelta "
+        f"UNION ALL SELECT {columns} FROM mbase) AS month_rows GROUP BY {', '.join(keys)} "
+        f"HAVING {nonzero})")
+
+
 def _fold_sqlite(table: Table) -> int:
     model = table.model
     with transaction.atomic():
@@ -69,6 +98,8 @@ def _fold_sqlite(table: Table) -> int:
         model.objects.all().delete()
         facts_apply(changes={(_name(table), key): amounts for key, amounts in sums.items()
                              if any(amounts.values())}, folded=True)
+        if _name(table) in MONTHS:
+            facts_months_recompute()
         return sum(1 for row in rows if not row[-1])
 
 

@@ -2,7 +2,8 @@
 
 Set-based: for each stretch of days, grouped queries over the tickets and time entries
 whose moments fall in it (the same populations and rules as tickets/facts.py, in SQL),
-their rows written folded (one per key). One transaction per stretch. On Postgres the fact
+their rows written folded (one per key), and the month rollups of the months they touch
+recomputed from the folded day rows. One transaction per stretch. On Postgres the fact
 tables are locked (EXCLUSIVE: reads go on, writers wait) for the stretch, so a ticket
 changed meanwhile is counted once: either its change committed before the stretch read it,
 or its own INSERT waits and lands beside the rebuilt rows.
@@ -33,9 +34,10 @@ from django.utils import timezone
 from tickets import facts
 from tickets.facts import ASSIGNEE, CATEGORY, DAY, HISTOGRAM, TIME
 from tickets.models import Metric, Status, Ticket, TimeEntry
-from tickets.services.facts import TABLES, facts_apply
+from tickets.services.facts import MONTHS, TABLES, facts_apply, facts_months_recompute
 
 STRETCH_DAYS = 31
+ANALYZE_AFTER = 10_000  # rows rebuilt: past this, the planner's statistics are refreshed
 
 
 class Micros(Func):
@@ -187,7 +189,7 @@ def _day_start(day: date) -> datetime:
 def _lock() -> None:
     if connection.vendor == "postgresql":
         names = ", ".join(connection.ops.quote_name(t.model._meta.db_table)
-                          for t in TABLES.values())
+                          for t in (*TABLES.values(), *MONTHS.values()))
         with connection.cursor() as cursor:
             cursor.execute(f"LOCK TABLE {names} IN EXCLUSIVE MODE")
 
@@ -223,9 +225,31 @@ def facts_rebuild(*, first: date | None = None, last: date | None = None,
             changes = _stretch_changes(_day_start(stretch.first),
                                        _day_start(stretch.last + timedelta(days=1)))
             facts_apply(changes=changes, folded=True)
+            # The months this stretch touches, whole (their other days' folded rows
+            # included); before the first and after the last month too when rebuilding all.
+            facts_months_recompute(
+                first=None if whole and stretch.first == first else month_of(stretch.first),
+                last=None if whole and stretch.last == last else month_of(stretch.last))
         stretch.rows = len(changes)
         done.append(stretch)
         if progress:
             progress(stretch)
         day = stretch.last + timedelta(days=1)
+    if sum(stretch.rows for stretch in done) >= ANALYZE_AFTER:
+        _analyze()
     return done
+
+
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _analyze() -> None:
+    """Fresh planner statistics after a big rebuild: with none (autovacuum off or not yet
+    run) Postgres guesses a handful of rows, sorts a year's histogram on disk instead of
+    hashing it, and a year's times report takes twice as long."""
+    if connection.vendor == "postgresql":
+        names = ", ".join(connection.ops.quote_name(t.model._meta.db_table)
+                          for t in (*TABLES.values(), *MONTHS.values()))
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {names}")

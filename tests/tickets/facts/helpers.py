@@ -1,6 +1,6 @@
 """Reading the report facts back in tests: every non-zero row of every fact table."""
 
-from tickets.services.facts import TABLES
+from tickets.services.facts import MONTHS, TABLES
 from tickets.services.rebuild import facts_rebuild
 
 
@@ -15,6 +15,32 @@ def fact_rows() -> dict:
                 sums[m] = sums.get(m, 0) + row[m]
     return {target: {m: v for m, v in sums.items() if v}
             for target, sums in found.items() if any(sums.values())}
+
+
+def month_rows() -> dict:
+    """{(table, key): {measure: value}} over the month rollups (one row per key)."""
+    found: dict = {}
+    for name, table in MONTHS.items():
+        for row in table.model.objects.values(*table.keys, *table.measures):
+            key = (name, tuple(row[k] for k in table.keys))
+            assert key not in found, f"two month rows for {key}"
+            found[key] = {m: row[m] for m in table.measures if row[m]}
+    return found
+
+
+def months_of_folded_days() -> dict:
+    """What the month rollups must hold: the folded day rows summed per calendar month."""
+    found: dict = {}
+    for name, months in MONTHS.items():
+        day_table = TABLES[name]
+        for row in day_table.model.objects.filter(folded=True).values(*day_table.keys,
+                                                                       *months.measures):
+            key = (name, (row["day"].replace(day=1), *(row[k] for k in day_table.keys[1:])))
+            sums = found.setdefault(key, {})
+            for m in months.measures:
+                sums[m] = sums.get(m, 0) + row[m]
+    return {key: {m: v for m, v in sums.items() if v}
+            for key, sums in found.items() if any(sums.values())}
 
 
 def rebuilt_rows() -> dict:

@@ -200,6 +200,13 @@ class Ticket(models.Model):
             # Follow-ups of a work item (few tickets have a parent: a small partial index).
             models.Index(fields=["parent"], name="ticket_parent",
                          condition=Q(parent__isnull=False)),
+            # The "mine" and "unassigned" tab counts (exact, for any filter): every column
+            # they or a filter read, so each COUNT is an index-only scan of open tickets.
+            # (At risk and breached are few: their partial indexes above.)
+            models.Index(fields=["assignee", "team"], name="ticket_open_counts",
+                         include=["status", "priority", "kind", "service", "category",
+                                  "requester"],
+                         condition=Q(status__in=OPEN_STATUSES)),
             # Open work sorted by priority.
             models.Index(fields=["priority", "-updated_at"], name="ticket_open_priority",
                          condition=Q(status__in=OPEN_STATUSES)),

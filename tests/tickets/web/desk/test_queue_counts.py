@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from itsm.web.paging import CappedPaginator
 from tests.factories import TeamFactory, make_ticket
 from tickets.models import Level
 from tickets.web.desk.queue import BADGES
@@ -77,10 +78,12 @@ def test_a_search_drops_the_badges_rather_than_show_counts_of_something_else(cli
     assert 'badge rounded-pill' not in response.content.decode()
 
 
-def test_past_the_cap_a_badge_reads_like_the_pager(client_for, dee, desk, monkeypatch):
-    monkeypatch.setattr("tickets.web.desk.queue.COUNT_CAP", 2)
-    badge, _ = listed(client_for(dee), "unassigned")
-    assert badge == "2+"
+def test_a_badge_stays_exact_past_the_pagers_cap(client_for, dee, desk, monkeypatch):
+    monkeypatch.setattr(CappedPaginator, "cap", 2)
+    with time_machine.travel(AFTERNOON, tick=False):
+        response = client_for(dee).get(QUEUE, {"view": "unassigned"})
+    assert response.context["counters"]["unassigned"] == "3"
+    assert response.context["page"].paginator.capped  # the pager still stops at its cap
 
 
 def test_the_badges_cost_one_query_each(client_for, dee, desk):

@@ -23,6 +23,8 @@ from django.db.models import Q, QuerySet, Sum
 from reports.sql import Stats
 from tickets.facts import percentile
 from tickets.models import (
+    GRAIN_BITS,
+    GRAINS,
     DurationHistogram,
     DurationHistogramMonth,
     Metric,
@@ -68,11 +70,25 @@ def rows(model, filters, first: date, last: date | None = None) -> QuerySet:
 
 @dataclass
 class Span:
-    """A period's fact rows in two parts: `months` (month rows of whole months, or None) and
-    `days` (day rows of the other days, and of those months the rows not folded yet)."""
+    """A period's fact rows in two parts: `months` (month rows of whole months, of one
+    grain, or None) and `days` (day rows of the other days, and of those months the rows
+    not folded yet). `grain`: the dimensions the month rows keep (GRAIN_BITS)."""
 
     days: QuerySet
     months: QuerySet | None = None
+    grain: int = 15
+
+
+def grain_for(filters, group: Iterable[str] = ()) -> int:
+    """The smallest month grain that keeps every dimension filtered or grouped by."""
+    used = {name for name, on in (("team_id", filters.team is not None),
+                                  ("service_id", filters.service is not None),
+                                  ("kind", bool(filters.kind)),
+                                  ("priority", bool(filters.priority))) if on}
+    needed = 0
+    for name in {*used, *group} & set(GRAIN_BITS):
+        needed |= GRAIN_BITS[name]
+    return min((g for g in GRAINS if g & needed == needed), key=lambda g: bin(g).count("1"))
 
 
 def _next_month(day: date) -> date:
@@ -101,10 +117,11 @@ def whole_months(first: date, last: date | None, cuts: Iterable[date] = ()) -> l
     return runs
 
 
-def span(model, filters, first: date, last: date | None = None,
-         cuts: Iterable[date] = ()) -> Span | QuerySet:
+def span(model, filters, first: date, last: date | None = None, cuts: Iterable[date] = (),
+         group: Iterable[str] = ()) -> Span | QuerySet:
     """The rows of first…last (no end when last is None), whole months from the month
-    rollup when `model` has one; `cuts`: the slot boundaries a month must not straddle."""
+    rollup when `model` has one; `cuts`: the slot boundaries a month must not straddle;
+    `group`: the dimensions the rows will be grouped by (the grain must keep them)."""
     days = rows(model, filters, first, last)
     months = MONTHS.get(model)
     runs = whole_months(first, last, cuts) if months is not None else []
@@ -120,7 +137,9 @@ def span(model, filters, first: date, last: date | None = None,
     whole = Q()
     for low, high in runs:
         whole |= Q(month__gte=low, month__lte=high)
-    return Span(days.filter(edges), months.objects.filter(where(filters), whole).order_by())
+    grain = grain_for(filters, group)
+    return Span(days.filter(edges),
+                months.objects.filter(where(filters), whole, grain=grain).order_by(), grain)
 
 
 def sums(queryset: QuerySet, group: Iterable, measures: dict) -> list[dict]:
@@ -157,6 +176,9 @@ def histograms(found_rows: QuerySet | Span, group: Iterable, metrics: Iterable[i
                 .annotate(s_n=Sum("n")).order_by())
 
     if isinstance(found_rows, Span):
+        for name in set(group) & set(GRAIN_BITS):
+            if not found_rows.grain & GRAIN_BITS[name]:
+                raise ValueError(f"the span's month rows do not keep {name}: pass group=")
         read = grouped(found_rows.days, "day")
         if found_rows.months is not None:
             read = read.union(grouped(found_rows.months, "month"), all=True)

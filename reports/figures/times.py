@@ -57,16 +57,27 @@ def _flatten(stats: dict[str, Stats]) -> dict:
     return row
 
 
-def _raw(period, filters, group: str) -> dict:
-    """{group value: (summed day-fact row, {metric: {bucket: n}})} of the tickets resolved
-    in the period: two statements, the day facts' counts and sums, the histogram buckets."""
+def _raw(period, filters) -> dict[str, dict]:
+    """{"priority" | "team_id": {group value: (summed day-fact row, {metric: {bucket: n}})}}
+    of the tickets resolved in the period: two statements, the day facts' counts and sums
+    and the histogram buckets, each grouped by priority and team at once (a year's
+    histogram is read once, not once per table) and added up per priority and per team."""
     metrics = list(METRICS.values())
+    both = ["priority", "team_id"]
     days = f.rows(f.DAY, filters, period.first_day, period.last_day)
-    found = {row[group]: row for row in f.sums(days, [group], f.duration_measures(metrics))
-             if row["resolution_wall_n"]}
-    counts = f.histograms(f.span(f.HISTOGRAM, filters, period.first_day, period.last_day),
-                          [group], metrics)
-    return {key: (row, counts.get((key,), {})) for key, row in found.items()}
+    counts = f.histograms(f.span(f.HISTOGRAM, filters, period.first_day, period.last_day,
+                                 group=both), both, metrics)
+    found: dict = {group: {} for group in both}
+    for row in f.sums(days, both, f.duration_measures(metrics)):
+        for group in both:
+            into_row, into_counts = found[group].setdefault(row[group], ({}, {}))
+            for name, value in row.items():
+                if name not in both:
+                    into_row[name] = into_row.get(name, 0) + value
+            for metric, buckets in counts.get((row["priority"], row["team_id"]), {}).items():
+                f.add_counts(into_counts.setdefault(metric, {}), buckets)
+    return {group: {key: value for key, value in rows.items()
+                    if value[0]["resolution_wall_n"]} for group, rows in found.items()}
 
 
 def _stats(row: dict, counts: dict) -> dict[str, Stats]:
@@ -87,10 +98,10 @@ def _pooled(raw: dict) -> dict[str, Stats]:
 
 
 def build(period, filters, *, limit=None, now=None) -> Report:
-    raw = _raw(period, filters, "priority")
-    overall = _flatten(_pooled(raw))
-    by_priority = {p: _stats(*found) for p, found in raw.items()}
-    by_team = {t: _stats(*found) for t, found in _raw(period, filters, "team_id").items()}
+    raw = _raw(period, filters)
+    overall = _flatten(_pooled(raw["priority"]))
+    by_priority = {p: _stats(*found) for p, found in raw["priority"].items()}
+    by_team = {t: _stats(*found) for t, found in raw["team_id"].items()}
     team_names = dict(Team.objects.filter(pk__in=[t for t in by_team if t])
                       .values_list("pk", "name"))
 

@@ -92,8 +92,8 @@ def test_a_span_sums_what_the_day_rows_sum(facts_made, first, length, cuts, team
     filters = Filters(team=_Team(team) if team else None)
     by = _slot_by(cut_days) if group == ["slot"] else None
     expected = f.histograms(f.rows(f.HISTOGRAM, filters, start, last), group, METRICS, by=by)
-    found = f.histograms(f.span(f.HISTOGRAM, filters, start, last, cuts=cut_days), group,
-                         METRICS, by=by)
+    found = f.histograms(f.span(f.HISTOGRAM, filters, start, last, cuts=cut_days,
+                                group=group), group, METRICS, by=by)
     assert found == expected
 
 
@@ -116,7 +116,24 @@ def test_whole_months_skip_partial_months_and_months_a_cut_falls_inside():
 
 def test_a_long_period_reads_the_month_rows_in_one_statement(facts_made,
                                                             django_assert_num_queries):
-    read = f.span(f.HISTOGRAM, Filters(), date(2025, 12, 1), date(2026, 11, 30))
+    read = f.span(f.HISTOGRAM, Filters(), date(2025, 12, 1), date(2026, 11, 30),
+                  group=["priority"])
     assert isinstance(read, f.Span)
     with django_assert_num_queries(1):
         assert f.histograms(read, ["priority"], METRICS)
+
+
+def test_a_read_uses_the_smallest_grain_that_keeps_what_it_filters_and_groups_by():
+    team = _Team(1)
+    assert f.grain_for(Filters()) == 0
+    assert f.grain_for(Filters(team=team)) == 1
+    assert f.grain_for(Filters(), ["priority"]) == 8
+    assert f.grain_for(Filters(team=team), ["team_id"]) == 1
+    assert f.grain_for(Filters(team=team), ["priority"]) == 15
+    assert f.grain_for(Filters(kind="incident"), ["slot"]) == 4
+
+
+def test_grouping_a_span_by_a_dimension_its_grain_dropped_is_refused(facts_made):
+    read = f.span(f.HISTOGRAM, Filters(), date(2025, 12, 1), date(2026, 11, 30))
+    with pytest.raises(ValueError, match="priority"):
+        f.histograms(read, ["priority"], METRICS)

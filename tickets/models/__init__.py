@@ -11,6 +11,9 @@ from .conversation import (  # noqa: F401
     attachment_path,
 )
 from .facts import (  # noqa: F401
+    ANY,
+    GRAIN_BITS,
+    GRAINS,
     DurationHistogram,
     DurationHistogramMonth,
     Metric,

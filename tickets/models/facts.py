@@ -170,16 +170,27 @@ class DurationHistogram(Dimensions):
         return f"{self.day} {self.get_metric_display()} bucket {self.bucket}: {self.n}"
 
 
+# The month rollup's grains: which dimensions a month row keeps (a bit each); the others
+# hold their "any" value (0, or "" for the kind). A read picks the smallest grain that keeps
+# every dimension it filters or groups by, so a year unfiltered or by team reads a few
+# thousand rows, not every key's.
+GRAIN_BITS = {"team_id": 1, "service_id": 2, "kind": 4, "priority": 8}
+ANY = {"team_id": 0, "service_id": 0, "kind": "", "priority": 0}
+GRAINS = (0, 1, 2, 4, 8, 15)  # none, one dimension each, all four
+
+
 class DurationHistogramMonth(models.Model):
     """The folded DurationHistogram rows summed per calendar month (`month`: its first day),
-    same dimensions: a year's percentiles read ~12 rows per key and bucket instead of ~365
-    (reports/facts.py reads whole months here and the edge days from the day rows).
+    once per grain (GRAINS): a year's percentiles read ~12 rows per key and bucket instead
+    of ~365, and only the keys of the dimensions asked for (reports/facts.py reads whole
+    months here and the edge days from the day rows).
 
     Kept by the fold (tickets/services/fold.py) in the statement that folds the day rows,
     so it always equals the sum of the folded day rows of its month; rows appended since
     are read from the day table. `rebuild_report_facts` recomputes it. One row per key."""
 
     month = models.DateField()
+    grain = models.SmallIntegerField(default=15)
     team_id = models.IntegerField(default=0)
     service_id = models.IntegerField(default=0)
     kind = models.CharField(max_length=20)
@@ -189,8 +200,9 @@ class DurationHistogramMonth(models.Model):
     n = models.IntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["month", "team_id", "service_id", "kind", "priority",
-                                        "metric", "bucket"], name="duration_month_key")]
+        indexes = [models.Index(fields=["grain", "team_id", "service_id", "kind", "priority",
+                                        "month", "metric", "bucket"],
+                                name="duration_month_key")]
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.get_metric_display()} bucket {self.bucket}: {self.n}"

@@ -200,13 +200,23 @@ class Ticket(models.Model):
             # Follow-ups of a work item (few tickets have a parent: a small partial index).
             models.Index(fields=["parent"], name="ticket_parent",
                          condition=Q(parent__isnull=False)),
-            # The "mine" and "unassigned" tab counts (exact, for any filter): every column
-            # they or a filter read, so each COUNT is an index-only scan of open tickets.
-            # (At risk and breached are few: their partial indexes above.)
+            # Counts of open tickets, exact for any filter: the "mine" and "unassigned" tab
+            # badges and the reports' open-now figures (per assignee, by age). Every column
+            # they or a filter read is here, so each COUNT is an index-only scan. (At risk
+            # and breached are few: their partial indexes above.)
             models.Index(fields=["assignee", "team"], name="ticket_open_counts",
-                         include=["status", "priority", "kind", "service", "category",
-                                  "requester"],
+                         include=["id", "status", "priority", "kind", "service", "category",
+                                  "requester", "created_at", "sla_breached", "due_at"],
                          condition=Q(status__in=OPEN_STATUSES)),
+            # Report lists, newest first, that would otherwise read a year's resolved
+            # tickets to find a few: SLA breaches, and ratings with a comment.
+            models.Index(fields=["-resolved_at"], name="ticket_breaches_resolved",
+                         condition=Q(response_breached=True) | Q(resolution_breached=True)),
+            models.Index(fields=["-rated_at"], name="ticket_rated_comments",
+                         condition=Q(rating__isnull=False) & ~Q(rating_comment="")),
+            # Incidents per service in a span (the planned-work effect): index-only ranges.
+            models.Index(fields=["service", "created_at"], name="ticket_incident_service",
+                         include=["id", "team", "priority"], condition=Q(kind="incident")),
             # Open work sorted by priority.
             models.Index(fields=["priority", "-updated_at"], name="ticket_open_priority",
                          condition=Q(status__in=OPEN_STATUSES)),

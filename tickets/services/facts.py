@@ -33,6 +33,9 @@ from tickets.facts import (
     State,
 )
 from tickets.models import (
+    ANY,
+    GRAIN_BITS,
+    GRAINS,
     DurationHistogram,
     DurationHistogramMonth,
     Ticket,
@@ -88,7 +91,7 @@ TABLES = {
 # by the fold (tickets/services/fold.py) and the rebuild, read for a long period's whole
 # months (reports/facts.py).
 MONTHS = {
-    HISTOGRAM: Table(DurationHistogramMonth, ("metric", "bucket"), first="month"),
+    HISTOGRAM: Table(DurationHistogramMonth, ("grain", "metric", "bucket"), first="month"),
 }
 
 
@@ -130,10 +133,15 @@ def facts_months_recompute(*, first: date | None = None, last: date | None = Non
             stale = stale.filter(month__lte=last)
             days = days.filter(day__lt=(last + timedelta(days=32)).replace(day=1))
         stale.delete()
-        grouped = (days.order_by().annotate(month=TruncMonth("day"))
-                   .values(*months.keys).annotate(**{m: Sum(m) for m in months.measures}))
-        rows = [(tuple(row[k] for k in months.keys), {m: row[m] for m in months.measures})
-                for row in grouped if any(row[m] for m in months.measures)]
+        rows = []
+        for grain in GRAINS:
+            kept = [d for d, bit in GRAIN_BITS.items() if grain & bit]
+            grouped = (days.order_by().annotate(month=TruncMonth("day"))
+                       .values("month", *kept, "metric", "bucket")
+                       .annotate(**{m: Sum(m) for m in months.measures}))
+            rows += [(tuple(grain if k == "grain" else row[k] if k in row else ANY[k]
+                            for k in months.keys), {m: row[m] for m in months.measures})
+                     for row in grouped if any(row[m] for m in months.measures)]
         statements = [months.statement(rows[start:start + BATCH])
                       for start in range(0, len(rows), BATCH)]
         with connection.cursor() as cursor:

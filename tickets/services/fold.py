@@ -14,6 +14,7 @@ from datetime import datetime
 
 from django.db import connection, transaction
 
+from tickets.models import ANY, GRAIN_BITS, GRAINS
 from tickets.services.facts import MONTHS, TABLES, Table, facts_apply, facts_months_recompute
 
 BATCH = 10_000
@@ -58,8 +59,10 @@ def _fold_postgres(table: Table) -> int:
 
 def _months_sql(table: Table) -> str:
     """The CTEs that add the folded batch (`delta`) to the table's month rollup, if it has
-    one: its month rows of the touched keys are replaced by their sums with the batch, in
-    the same statement, so the rollup always equals the folded day rows of its months."""
+    one: each delta row counts once per grain (the dimensions a grain drops set to their
+    "any" value), and the month rows of the touched keys are replaced by their sums with
+    the batch, in the same statement, so the rollup always equals the folded day rows of
+    its months."""
     months = MONTHS.get(_name(table))
     if months is None:
         return ""
@@ -68,20 +71,37 @@ def _months_sql(table: Table) -> str:
     keys = [quote(k) for k in months.keys]
     measures = [quote(m) for m in months.measures]
     columns = ", ".join(keys + measures)
-    rest = ", ".join(keys[1:])
     same_key = " AND ".join(f"t.{k} = mdelta.{k}" for k in keys)
     nonzero = " OR ".join(f"SUM({m}) <> 0" for m in measures)
-    # Names come from the models, never from input.
+    grains = ", ".join(f"({grain})" for grain in GRAINS)
+
+    def kept(key: str) -> str:
+        if key == "month":
+            return f"date_trunc('month', delta.{quote('day')}::timestamp)::date"
+        if key == "grain":
+            return "g.grain"
+        if key in GRAIN_BITS:
+            return (f"CASE WHEN g.grain & {GRAIN_BITS[key]} <> 0 THEN delta.{quote(key)} "
+                    f"ELSE {_literal(ANY[key])} END")
+        return f"delta.{quote(key)}"
+
+    selected = ", ".join(f"{kept(k)} AS {q}" for k, q in zip(months.keys, keys, strict=True))
+    # Names and grains come from the models, never from input.
     return (
-        f", mdelta AS (SELECT date_trunc('month', {quote('day')}::timestamp)::date AS "  # noqa: S608
-        f"{keys[0]}, {rest}, {', '.join(f'SUM({m}) AS {m}' for m in measures)} "
-        f"FROM delta GROUP BY 1, {rest}), "
+        f", mdelta AS (SELECT {selected}, "  # noqa: S608
+        f"{', '.join(f'SUM(delta.{m}) AS {m}' for m in measures)} "
+        f"FROM delta CROSS JOIN (VALUES {grains}) AS g(grain) "
+        f"GROUP BY {', '.join(str(n + 1) for n in range(len(keys)))}), "
         f"mbase AS (DELETE FROM {name} t USING mdelta WHERE {same_key} "
         f"RETURNING {', '.join(f't.{c}' for c in keys + measures)}), "
         f"mput AS (INSERT INTO {name} ({columns}) SELECT {', '.join(keys)}, "
         f"{', '.join(f'SUM({m})' for m in measures)} FROM (SELECT {columns} FROM mdelta "
         f"UNION ALL SELECT {columns} FROM mbase) AS month_rows GROUP BY {', '.join(keys)} "
         f"HAVING {nonzero})")
+
+
+def _literal(value) -> str:
+    return "''" if value == "" else str(int(value))
 
 
 def _fold_sqlite(table: Table) -> int:

@@ -1,5 +1,6 @@
 """Reading the report facts back in tests: every non-zero row of every fact table."""
 
+from tickets.models import ANY, GRAIN_BITS, GRAINS
 from tickets.services.facts import MONTHS, TABLES
 from tickets.services.rebuild import facts_rebuild
 
@@ -29,16 +30,21 @@ def month_rows() -> dict:
 
 
 def months_of_folded_days() -> dict:
-    """What the month rollups must hold: the folded day rows summed per calendar month."""
+    """What the month rollups must hold: the folded day rows summed per calendar month,
+    once per grain (the dimensions a grain drops at their "any" value)."""
     found: dict = {}
     for name, months in MONTHS.items():
         day_table = TABLES[name]
         for row in day_table.model.objects.filter(folded=True).values(*day_table.keys,
                                                                        *months.measures):
-            key = (name, (row["day"].replace(day=1), *(row[k] for k in day_table.keys[1:])))
-            sums = found.setdefault(key, {})
-            for m in months.measures:
-                sums[m] = sums.get(m, 0) + row[m]
+            for grain in GRAINS:
+                key = (name, tuple(
+                    row["day"].replace(day=1) if k == "month" else grain if k == "grain"
+                    else (row[k] if grain & GRAIN_BITS[k] else ANY[k]) if k in GRAIN_BITS
+                    else row[k] for k in months.keys))
+                sums = found.setdefault(key, {})
+                for m in months.measures:
+                    sums[m] = sums.get(m, 0) + row[m]
     return {key: {m: v for m, v in sums.items() if v}
             for key, sums in found.items() if any(sums.values())}
 

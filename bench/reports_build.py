@@ -3,9 +3,11 @@ median of 5 after a warm-up, for the last 30, 90 and 365 days, no filter and a t
 Issue 18's target: every ticket report and the dashboard < 200 ms for any period up to a
 year at 1,000,000 tickets. Non-ticket reports (availability, problems…) are timed too.
 
-Usage: DATABASE_URL=postgres://…/tend_bench bench/reports_build.py
+Usage: DATABASE_URL=postgres://…/tend_bench bench/reports_build.py [--seed] [--days 30,90,365]
+(--seed: add bench/reports_seed.py's checks, windows and plans first, as reports_pages does.)
 """
 
+import argparse
 import statistics
 import sys
 import time
@@ -27,8 +29,18 @@ def timed(fn, *args, n: int = 5) -> float:
 
 
 def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", action="store_true", help="add the availability data once")
+    parser.add_argument("--days", default="30,90,365", help="periods, comma-separated")
+    args = parser.parse_args()
     run.django_setup()
     from django.utils import timezone
+
+    if args.seed:
+        import reports_seed
+
+        print(f"state changes added: {reports_seed.seed_availability():,}; plan occurrences "
+              f"added: {reports_seed.seed_maintenance():,}", flush=True)
 
     from itsm.models import Team
     from reports import dashboard, params
@@ -36,7 +48,7 @@ def main():
 
     today = timezone.localdate()
     team = Team.objects.order_by("pk").first()
-    for days in (30, 90, 365):
+    for days in (int(d) for d in args.days.split(",")):
         period = params.Period(today - timedelta(days=days - 1), today)
         for label, filters in (("all", params.Filters()), ("team", params.Filters(team=team))):
             print(f"{days} days, {label}: dashboard "

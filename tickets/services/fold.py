@@ -21,14 +21,19 @@ BATCH = 10_000
 LOCK = 0x7E4DFAC7  # pg_try_advisory_xact_lock key: one fold at a time
 
 
-def _fold_postgres(table: Table) -> int:
+def _quoted(table: Table) -> tuple[str, list[str], list[str], str, str]:
+    """The table's name, keys, measures, their column list and "some sum is not zero",
+    quoted for SQL (names come from the models, never from input)."""
     quote = connection.ops.quote_name
-    name = quote(table.model._meta.db_table)
     keys = [quote(k) for k in table.keys]
     measures = [quote(m) for m in table.measures]
-    columns = ", ".join(keys + measures)
+    return (quote(table.model._meta.db_table), keys, measures, ", ".join(keys + measures),
+            " OR ".join(f"SUM({m}) <> 0" for m in measures))
+
+
+def _fold_postgres(table: Table) -> int:
+    name, keys, measures, columns, nonzero = _quoted(table)
     sums = ", ".join(f"SUM({m})" for m in measures)
-    nonzero = " OR ".join(f"SUM({m}) <> 0" for m in measures)
     same_key = " AND ".join(f"t.{k} = touched.{k}" for k in keys)
     # Names come from the models, never from input.
     sql = (
@@ -67,12 +72,8 @@ def _months_sql(table: Table) -> str:
     if months is None:
         return ""
     quote = connection.ops.quote_name
-    name = quote(months.model._meta.db_table)
-    keys = [quote(k) for k in months.keys]
-    measures = [quote(m) for m in months.measures]
-    columns = ", ".join(keys + measures)
+    name, keys, measures, columns, nonzero = _quoted(months)
     same_key = " AND ".join(f"t.{k} = mdelta.{k}" for k in keys)
-    nonzero = " OR ".join(f"SUM({m}) <> 0" for m in measures)
     grains = ", ".join(f"({grain})" for grain in GRAINS)
 
     def kept(key: str) -> str:

@@ -24,6 +24,8 @@ class ArticleFeedback(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["article", "user"], name="article_feedback_once"),
         ]
+        # The knowledge report reads a period's answers (reports/figures/knowledge.py).
+        indexes = [models.Index(fields=["at"], name="article_feedback_at")]
 
     def __str__(self) -> str:
         return f"{'yes' if self.helpful else 'no'} on {self.article_id} by {self.user_id}"

@@ -4,22 +4,23 @@ Deflection rate = filings ended by "This solved it" ÷ filings that showed sugge
 (knowledge.Deflection); a filing counts in the period it began, however late it was solved.
 Found helpful = "yes" ÷ answers to "Was this helpful?" given in the period (answering again
 replaces the first answer, and counts when it was given). Resolved with an article: tickets
-resolved in the period (common.resolved_between, as every report counts them) with an
-article linked to them. Searches with no good result: searches and suggestions in the
-period that found nothing, or nothing scoring GOOD_SCORE, grouped by their text — what to
-write next. Due for review: articles whose review date has come, archived ones aside; a
-current state, so the period does not apply.
+resolved in the period (common.resolved_between, as every report counts them; read from
+the day facts) with an article linked to them. Searches with no good result: searches and
+suggestions in the period that found nothing, or nothing scoring GOOD_SCORE, grouped by
+their text — what to write next. Due for review: articles whose review date has come,
+archived ones aside; a current state, so the period does not apply.
 
 Filters: a service narrows filings (the service chosen on the form), answers and articles
 (the article's services) and tickets; a team narrows tickets only. Searches record no
 service, and nothing here has a kind or a priority.
 """
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, Window
+from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum, Window
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from itsm.models import Team
 from knowledge.models import (
     Article,
     ArticleFeedback,
@@ -30,6 +31,7 @@ from knowledge.models import (
     SearchLog,
 )
 from reports import buckets
+from reports import facts as f
 from reports.figures import colors, common
 from reports.params import Filters
 from reports.tables import (
@@ -104,10 +106,43 @@ def feedback(filters, start, end):
     return _of_service(ArticleFeedback.objects.filter(at__gte=start, at__lt=end), filters)
 
 
-def resolved_tickets(filters, start, end):
-    """Tickets resolved in the period, narrowed by team and service only."""
-    return common.resolved_between(Filters(team=filters.team, service=filters.service),
-                                   start, end)
+def ticket_filters(filters) -> Filters:
+    """Tickets are narrowed by team and service only."""
+    return Filters(team=filters.team, service=filters.service)
+
+
+def linked_resolved(filters, start, end) -> Q:
+    """Of the article links (joined to their tickets), those of tickets resolved in the
+    period. Few tickets have an article, so the report counts every link with this as an
+    aggregate's FILTER rather than a WHERE: in a WHERE, Postgres merge-joins the links to
+    the tickets in id order, expecting the period's tickets spread evenly over the ids,
+    and walks most of the million tickets to reach the recent ones."""
+    return Q(ticket_filters(filters).q("ticket__"), ticket__status__in=common.DONE_WITH_RESOLUTION,
+             ticket__resolved_at__gte=start, ticket__resolved_at__lt=end)
+
+
+def resolved_by_team(period, filters) -> list[dict]:
+    """[{team__name, resolved, linked}] by team name, no team last: resolved from the day
+    facts (a resolution counts on its local day, as common.resolved_between counts it), those
+    with an article from the links; each ticket once, however many articles it has."""
+    # The name is looked up once per team group (GROUP BY is the id alone), not per fact row.
+    name = Subquery(Team.objects.filter(pk=OuterRef("team_id")).order_by().values("name"))
+    resolved = (f.rows(f.DAY, ticket_filters(filters), period.first_day, period.last_day)
+                .values("team_id").annotate(resolved=Sum("resolved")).annotate(name=name))
+    linked = (ArticleTicketLink.objects.order_by().values("ticket__team__name").annotate(
+        linked=Count("ticket_id", distinct=True,
+                     filter=linked_resolved(filters, period.start, period.end))))
+    # By name, as the tickets' team names were grouped: a deleted team's facts keep its id
+    # until they are rebuilt, and its tickets count under no team meanwhile.
+    by_name: dict = {}
+    counts = [(r["name"], "resolved", r["resolved"]) for r in resolved]
+    counts += [(r["ticket__team__name"], "linked", r["linked"]) for r in linked]
+    for team, measure, count in counts:
+        if count:  # zero: appended fact rows that cancelled out, or no link in the period
+            found = by_name.setdefault(team, {"team__name": team, "resolved": 0, "linked": 0})
+            found[measure] += count
+    return sorted(by_name.values(), key=lambda r: (r["team__name"] is None,
+                                                    r["team__name"] or ""))
 
 
 def no_good_result() -> Q:
@@ -169,13 +204,13 @@ def _deflection_section(period, filters, now, limit):
 
 def _helpfulness_section(period, filters, limit):
     answers = feedback(filters, period.start, period.end)
-    totals = answers.aggregate(yes=Count("pk", filter=Q(helpful=True)),
-                               no=Count("pk", filter=Q(helpful=False)))
-    by_article, truncated = cap(list(_limited(
-        answers.order_by().values("article_id", "article__title")
-        .annotate(yes=Count("pk", filter=Q(helpful=True)),
-                  no=Count("pk", filter=Q(helpful=False)), answers=Count("pk"))
-        .order_by("-answers", "article__title", "article_id"), limit)), limit)
+    # Every article answered (at most one row per article) makes the totals too.
+    answered = list(answers.order_by().values("article_id", "article__title")
+                    .annotate(yes=Count("pk", filter=Q(helpful=True)),
+                              no=Count("pk", filter=Q(helpful=False)), answers=Count("pk"))
+                    .order_by("-answers", "article__title", "article_id"))
+    totals = {"yes": sum(r["yes"] for r in answered), "no": sum(r["no"] for r in answered)}
+    by_article, truncated = cap(answered, limit)
     reasons, reasons_truncated = cap(list(_limited(
         answers.exclude(reason="").order_by("-at", "-pk")
         .values("article_id", "article__title", "helpful", "reason", "at"), limit)), limit)
@@ -206,15 +241,12 @@ def _helpfulness_section(period, filters, limit):
 
 
 def _tickets_section(period, filters, limit):
-    resolved = resolved_tickets(filters, period.start, period.end)
-    linked = ArticleTicketLink.objects.filter(ticket_id=OuterRef("pk"))
-    by_team = list(resolved.order_by().values("team__name")
-                   .annotate(resolved=Count("pk"), linked=Count("pk", filter=Q(Exists(linked))))
-                   .order_by("team__name"))
+    by_team = resolved_by_team(period, filters)
     articles, truncated = cap(list(_limited(
-        ArticleTicketLink.objects.filter(ticket__in=resolved.values("pk")).order_by()
-        .values("article_id", "article__title").annotate(tickets=Count("pk"))
-        .order_by("-tickets", "article__title", "article_id"), limit)), limit)
+        ArticleTicketLink.objects.order_by().values("article_id", "article__title")
+        .annotate(tickets=Count("pk", filter=linked_resolved(filters, period.start,
+                                                             period.end)))
+        .filter(tickets__gt=0).order_by("-tickets", "article__title", "article_id"), limit)), limit)
     team_rows = [{"team": r["team__name"] or common.NO_TEAM, "resolved": r["resolved"],
                   "linked": r["linked"], "share": pct(r["linked"], r["resolved"])}
                  for r in by_team]

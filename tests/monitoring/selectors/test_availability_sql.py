@@ -1,0 +1,76 @@
+"""The SQL figures (PostgreSQL) agree with the Python intervals on awkward histories:
+outages that join (two downs in a row, an empty span between them), a change exactly at
+the period's start, a period beginning inside an outage, gaps, and ties among the longest
+outages."""
+
+import pytest
+
+from maintenance.models import MaintenanceWindow
+from monitoring.models import Check, CheckStateChange
+from monitoring.selectors.availability import intervals
+from monitoring.selectors.availability import postgres as sql
+from tests.factories import ServiceFactory
+from tests.monitoring.helpers import minute
+
+pytestmark = pytest.mark.django_db
+
+
+def history(check, *rows):
+    """State changes as the dispatcher writes them, each from the state before it."""
+    previous = ""
+    for state, m in rows:
+        CheckStateChange.objects.create(owner=check, from_state=previous, to_state=state,
+                                        at=minute(m))
+        previous = state
+    Check.objects.filter(pk=check.pk).update(state=previous)
+
+
+@pytest.fixture
+def estate(db):
+    email, vpn = ServiceFactory(name="Email"), ServiceFactory(name="VPN")
+
+    def check(name, service):
+        return Check.objects.create(name=name, service=service, target=f"http://{name}.example")
+
+    history(check("joined", email), ("up", -100), ("down", 10), ("down", 15), ("up", 20),
+            ("down", 20), ("up", 30), ("down", 50), ("pending", 60), ("down", 60),
+            ("up", 70))
+    history(check("edge", email), ("up", -50), ("down", -10), ("up", 0), ("down", 95))
+    history(check("inside", email), ("up", -50), ("down", -10), ("up", 40))
+    history(check("still", vpn), ("up", -50), ("down", -5))
+    history(check("gaps", vpn), ("up", -50), ("paused", 20), ("unknown", 30), ("up", 45),
+            ("down", 80), ("up", 90))
+    history(check("late", vpn), ("up", 30), ("down", 40), ("up", 50))
+    for n in range(4):  # four outages of the same length: the order breaks the tie
+        history(check(f"tie{n}", vpn), ("up", -50), ("down", 60 + n), ("up", 70 + n))
+    Check.objects.create(name="never", service=vpn, target="http://never.example")
+    MaintenanceWindow.objects.create(reason="Upgrade", starts_at=minute(12),
+                                     ends_at=minute(55)).services.add(email)
+    return email, vpn
+
+
+@pytest.mark.parametrize("longest", [0, 1, 3, 7, 50])
+@pytest.mark.parametrize(("a", "b"), [(0, 100), (15, 65), (-20, 20), (0, 10)])
+def test_the_sql_figures_are_the_intervals_figures(estate, postgres, longest, a, b):
+    start, end = minute(a), minute(b)
+    got = sql.collect(start, end, longest=longest)
+    expected = intervals.collect(start, end, longest=longest)
+    never = Check.objects.get(name="never").pk
+    # A check with no change at all: the SQL sees no state, the intervals its current one.
+    assert got.checks.pop(never).monitored == 0
+    expected.checks.pop(never)
+    assert got.checks == expected.checks
+    assert got.outages == expected.outages
+    vpn = estate[1].pk
+    got.services.pop(vpn), expected.services.pop(vpn)  # "never" is monitored there
+    assert got.services == expected.services
+
+
+def test_a_team_or_service_narrows_the_changes_too(estate, postgres):
+    email = estate[0]
+    start, end = minute(0), minute(100)
+    assert sql.collect(start, end, longest=5, service_id=email.pk) == intervals.collect(
+        start, end, longest=5, service_id=email.pk)
+    parts = [(minute(0), minute(50)), (minute(50), minute(100)), (minute(20), minute(30))]
+    assert sql.totals(parts, service_id=email.pk) == intervals.totals(
+        parts, service_id=email.pk)

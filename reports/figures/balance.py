@@ -13,20 +13,30 @@ Proactive effort: minutes logged (tickets.TimeEntry) on maintenance, patch, capa
 problem work ÷ all minutes logged, by when the time was logged; a problem counts as
 proactive here (finding a cause is work against the next incident), unlike in the
 "Proactive vs reactive work" report, which counts work items by kind.
+
+The counts of incidents and of logged minutes are sums of the report facts
+(TicketDayFact.created, TimeLoggedFact.minutes: each on the local day of its moment, by
+the ticket's current team, service and kind, as the tickets are counted here), so a year
+reads some thousands of fact rows, not the tickets. Only an incident a problem or a
+proposal links can repeat, be explained or come after a known error, so those three are
+counted from the link tables joined to their tickets (`linked`), never over every incident.
 """
 
 from dataclasses import dataclass, field
 
 from django.db.models import (
+    Case,
     CharField,
     Count,
-    Exists,
+    F,
     IntegerField,
-    OuterRef,
+    Min,
     Q,
     QuerySet,
     Sum,
     Value,
+    When,
+    Window,
 )
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -34,9 +44,10 @@ from django.utils.http import urlencode
 
 from problems.models import OPEN_STAGES, Problem, ProblemIncident, Proposal, Stage
 from reports import buckets
-from reports.params import Filters
+from reports import facts as f
+from reports.params import Filters, day_start
 from reports.tables import PERCENT, Chart, Figure, pct
-from tickets.models import Kind, Ticket, TimeEntry
+from tickets.models import Kind, Ticket
 
 PROACTIVE_KINDS = (Kind.MAINTENANCE, Kind.PATCH, Kind.CAPACITY, Kind.PROBLEM)
 TARGET = 50  # per cent of logged time on proactive work: the reference line
@@ -54,22 +65,31 @@ def narrowed(filters) -> Filters:
     return Filters(team=filters.team, service=filters.service)
 
 
+def _later(links: QuerySet, group: str, member: str) -> QuerySet:
+    """The `member` ids of the links created after the first one of their `group`: one
+    pass over the link table (the first of each group a window), where an EXISTS per
+    incident would look up every other incident of its groups again."""
+    created = F(f"{member}__created_at")
+    return (links.annotate(first=Window(Min(created), partition_by=[F(f"{group}_id")]))
+            .filter(first__lt=created).order_by().values(f"{member}_id"))
+
+
 def repeat() -> Q:
-    earlier_problem = ProblemIncident.objects.filter(
-        problem__incident_links__incident_id=OuterRef("pk"),
-        incident__created_at__lt=OuterRef("created_at"))
-    earlier_cluster = Proposal.incidents.through.objects.filter(
-        proposal__incidents=OuterRef("pk"), ticket__created_at__lt=OuterRef("created_at"))
-    return Q(Exists(earlier_problem)) | Q(Exists(earlier_cluster))
+    """Shares a problem or a proposal with an incident created before it."""
+    return (Q(pk__in=_later(ProblemIncident.objects.all(), "problem", "incident"))
+            | Q(pk__in=_later(Proposal.incidents.through.objects.all(), "proposal", "ticket")))
 
 
 def explained() -> Q:
-    return Q(Exists(ProblemIncident.objects.filter(incident_id=OuterRef("pk"))))
+    return Q(pk__in=ProblemIncident.objects.order_by().values("incident_id"))
 
 
 def after_known_error() -> Q:
-    return Q(Exists(ProblemIncident.objects.filter(
-        incident_id=OuterRef("pk"), problem__known_error_at__lt=OuterRef("created_at"))))
+    # The plain not-null test lets the planner start from the few problems with a known
+    # error, not from every link.
+    return Q(pk__in=ProblemIncident.objects.filter(
+        problem__known_error_at__isnull=False,
+        problem__known_error_at__lt=F("incident__created_at")).order_by().values("incident_id"))
 
 
 def incidents(filters, start, end) -> QuerySet[Ticket]:
@@ -77,12 +97,44 @@ def incidents(filters, start, end) -> QuerySet[Ticket]:
                                  created_at__gte=start, created_at__lt=end)
 
 
-def _incident_rows(filters, since, period, trend):
-    return (incidents(filters, since, period.end)
+def linked(filters, start, end) -> QuerySet[Ticket]:
+    """The incidents of `incidents` that a problem or a proposal links: a semi-join from
+    the small link tables to the tickets, so Postgres reads the linked tickets by key."""
+    linked_ids = ProblemIncident.objects.order_by().values("incident_id").union(
+        Proposal.incidents.through.objects.order_by().values("ticket_id"))
+    return incidents(filters, start, end).filter(pk__in=linked_ids)
+
+
+def explained_incidents(filters, start, end) -> QuerySet[Ticket]:
+    """The incidents of `incidents` a problem is linked to (the only ones `explained` or
+    `after_known_error` can be), from the link table."""
+    return incidents(filters, start, end).filter(
+        pk__in=ProblemIncident.objects.order_by().values("incident_id"))
+
+
+def _day_slot(period, trend) -> Case:
+    """The slot of a fact row by its day: the day boundaries `buckets.slot` cuts moments by
+    (local midnights) are the days the facts count moments on (tickets.facts.local_day)."""
+    whens = [When(day__lt=period.first_day, then=Value(buckets.BEFORE_SLOT))]
+    whens += [When(day__lte=b.last_day, then=Value(n)) for n, b in enumerate(trend)]
+    return Case(*whens, default=Value(len(trend)), output_field=IntegerField())
+
+
+def _created_rows(filters, since, period, trend):
+    """Incidents created per slot, from the day facts."""
+    return (f.rows(f.DAY, narrowed(filters), since, period.last_day).filter(kind=Kind.INCIDENT)
+            .annotate(part=Value(INCIDENTS, output_field=CharField()),
+                      slot=_day_slot(period, trend)).values("part", "slot")
+            .annotate(a=Sum("created"), b=_ZERO, c=_ZERO, d=_ZERO))
+
+
+def _linked_rows(filters, since, period, trend):
+    """Repeats, explained and after a known error per slot, over the linked incidents."""
+    return (linked(filters, day_start(since), period.end)
             .annotate(part=Value(INCIDENTS, output_field=CharField()),
                       slot=buckets.slot("created_at", period, trend)).order_by()
             .values("part", "slot")
-            .annotate(a=Count("pk"), b=Count("pk", filter=repeat()),
+            .annotate(a=_ZERO, b=Count("pk", filter=repeat()),
                       c=Count("pk", filter=explained()),
                       d=Count("pk", filter=after_known_error())))
 
@@ -104,13 +156,11 @@ def with_known_error() -> Q:
 
 
 def _effort_rows(filters, since, period, trend):
-    return (TimeEntry.objects.filter(narrowed(filters).q("ticket__"), created_at__gte=since,
-                                     created_at__lt=period.end)
+    """Minutes logged per slot, from the time facts (the entry's day, the ticket's kind)."""
+    return (f.rows(f.TIME, narrowed(filters), since, period.last_day)
             .annotate(part=Value(EFFORT, output_field=CharField()),
-                      slot=buckets.slot("created_at", period, trend)).order_by()
-            .values("part", "slot")
-            .annotate(a=Sum("minutes"),
-                      b=Sum("minutes", filter=Q(ticket__kind__in=PROACTIVE_KINDS)),
+                      slot=_day_slot(period, trend)).values("part", "slot")
+            .annotate(a=Sum("minutes"), b=Sum("minutes", filter=Q(kind__in=PROACTIVE_KINDS)),
                       c=_ZERO, d=_ZERO))
 
 
@@ -129,17 +179,21 @@ def effort_by_slot(filters, since, period, trend) -> dict[int, dict]:
 
 
 def read(filters, since, period, trend, parts=(INCIDENTS, EFFORT, KNOWN)) -> dict:
-    """{part: {slot: {name: value}}} of the parts asked for, in one statement (UNION ALL
-    of one grouped query each). KNOWN has the one slot 0: open problems now."""
-    queries = {INCIDENTS: lambda: _incident_rows(filters, since, period, trend),
-               EFFORT: lambda: _effort_rows(filters, since, period, trend),
-               KNOWN: lambda: _known_rows(filters)}
-    first, *others = [queries[part]() for part in parts]
+    """{part: {slot: {name: value}}} of the parts asked for, from the day `since` on, in one
+    statement (UNION ALL of grouped queries; INCIDENTS is two: the facts' count and the
+    linked incidents', added up here). KNOWN has the one slot 0: open problems now."""
+    queries = {INCIDENTS: lambda: [_created_rows(filters, since, period, trend),
+                                   _linked_rows(filters, since, period, trend)],
+               EFFORT: lambda: [_effort_rows(filters, since, period, trend)],
+               KNOWN: lambda: [_known_rows(filters)]}
+    first, *others = [query for part in parts for query in queries[part]()]
     found: dict = {part: {} for part in parts}
     for row in first.union(*others, all=True) if others else first:
         names = NAMES[row["part"]]
-        found[row["part"]][row["slot"]] = {name: row[key] or 0 for key, name in zip(
-            "abcd", names, strict=False)}
+        slot = found[row["part"]].setdefault(row["slot"], dict.fromkeys(names, 0))
+        for key, name in zip("abcd", names, strict=False):
+            # int(): Postgres sums a bigint column as numeric.
+            slot[name] += int(row[key] or 0)
     return found
 
 
@@ -194,7 +248,7 @@ def figures(current, previous, filters, now=None) -> list[LinkedFigure]:
     now = now or timezone.now()
     trend = buckets.of(current)
     this, before = range(len(trend)), [buckets.BEFORE_SLOT]
-    read_ = read(filters, previous.start, current, trend)
+    read_ = read(filters, previous.first_day, current, trend)
     found, effort = read_[INCIDENTS], read_[EFFORT]
     known = read_[KNOWN].get(0, {"open": 0, "known": 0})
 

@@ -92,19 +92,21 @@ def _recurrence_sections(period, filters, now, limit, trend, slots):
         flow.append({"from": bucket.first_day, **{k: s[k] for k in (
             "incidents", "repeats", "explained", "after_known_error")},
             "rate": pct(s["repeats"], s["incidents"])})
-    base = balance.incidents(filters, period.start, period.end).annotate(
-        prb_number=_first_link("problem__ticket__number"), prb_pk=_first_link("problem_id"))
+    first_problem = {"prb_number": _first_link("problem__ticket__number"),
+                     "prb_pk": _first_link("problem_id")}
     cluster = Subquery(Proposal.objects.filter(incidents=OuterRef("pk"))
                        .order_by("created_at", "pk").values("title")[:1])
     repeats, truncated = cap(list(_limited(
-        base.filter(balance.repeat()).annotate(cluster=cluster).order_by("created_at", "pk")
+        balance.linked(filters, period.start, period.end).filter(balance.repeat())
+        .annotate(**first_problem, cluster=cluster).order_by("created_at", "pk")
         .values("number", "title", "created_at", "prb_number", "prb_pk", "cluster"), limit)),
         limit)
     first_known = Subquery(ProblemIncident.objects.filter(
         incident_id=OuterRef("pk"), problem__known_error_at__lt=OuterRef("created_at"))
         .order_by("problem__known_error_at").values("problem__known_error_at")[:1])
     after, after_truncated = cap(list(_limited(
-        base.filter(balance.after_known_error()).annotate(known_error_at=first_known)
+        balance.explained_incidents(filters, period.start, period.end)
+        .filter(balance.after_known_error()).annotate(**first_problem, known_error_at=first_known)
         .order_by("created_at", "pk")
         .values("number", "title", "created_at", "prb_number", "prb_pk", "known_error_at"),
         limit)), limit)
@@ -294,7 +296,7 @@ def _figures_table(summary: list[Figure], urls: dict) -> Section:
 def build(period, filters, *, limit: int | None = 20, now=None) -> Report:
     now = now or timezone.now()
     trend = buckets.of(period)
-    read = balance.read(filters, period.start, period, trend,
+    read = balance.read(filters, period.first_day, period, trend,
                         parts=(balance.INCIDENTS, balance.EFFORT))
     (recurrence, after), found = _recurrence_sections(period, filters, now, limit, trend,
                                                       read[balance.INCIDENTS])

@@ -70,6 +70,15 @@ def slot(field: str, period: Period, buckets: list[Bucket]) -> Case:
     return Case(*whens, default=Value(len(buckets)), output_field=IntegerField())
 
 
+def day_slot(period: Period, buckets: list[Bucket], field: str = "day") -> Case:
+    """The slot of each fact row by its day `field` (rows from the previous period on): the
+    days of the report facts are the local days `slot` cuts moments by. For month rows
+    (`field` "month") a month lies wholly inside one slot (reports.facts.span)."""
+    whens = [When(**{f"{field}__lt": period.first_day}, then=Value(BEFORE_SLOT))]
+    whens += [When(**{f"{field}__lte": b.last_day}, then=Value(n)) for n, b in enumerate(buckets)]
+    return Case(*whens, default=Value(len(buckets)), output_field=IntegerField())
+
+
 def observed(values: list, buckets: list[Bucket], now: datetime) -> list:
     """None for the buckets that have not begun yet (a custom period ending later)."""
     return [None if b.start > now else v for v, b in zip(values, buckets, strict=True)]

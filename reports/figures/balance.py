@@ -25,7 +25,6 @@ counted from the link tables joined to their tickets (`linked`), never over ever
 from dataclasses import dataclass, field
 
 from django.db.models import (
-    Case,
     CharField,
     Count,
     F,
@@ -35,7 +34,6 @@ from django.db.models import (
     QuerySet,
     Sum,
     Value,
-    When,
     Window,
 )
 from django.urls import NoReverseMatch, reverse
@@ -112,19 +110,11 @@ def explained_incidents(filters, start, end) -> QuerySet[Ticket]:
         pk__in=ProblemIncident.objects.order_by().values("incident_id"))
 
 
-def _day_slot(period, trend) -> Case:
-    """The slot of a fact row by its day: the day boundaries `buckets.slot` cuts moments by
-    (local midnights) are the days the facts count moments on (tickets.facts.local_day)."""
-    whens = [When(day__lt=period.first_day, then=Value(buckets.BEFORE_SLOT))]
-    whens += [When(day__lte=b.last_day, then=Value(n)) for n, b in enumerate(trend)]
-    return Case(*whens, default=Value(len(trend)), output_field=IntegerField())
-
-
 def _created_rows(filters, since, period, trend):
     """Incidents created per slot, from the day facts."""
     return (f.rows(f.DAY, narrowed(filters), since, period.last_day).filter(kind=Kind.INCIDENT)
             .annotate(part=Value(INCIDENTS, output_field=CharField()),
-                      slot=_day_slot(period, trend)).values("part", "slot")
+                      slot=buckets.day_slot(period, trend)).values("part", "slot")
             .annotate(a=Sum("created"), b=_ZERO, c=_ZERO, d=_ZERO))
 
 
@@ -159,7 +149,7 @@ def _effort_rows(filters, since, period, trend):
     """Minutes logged per slot, from the time facts (the entry's day, the ticket's kind)."""
     return (f.rows(f.TIME, narrowed(filters), since, period.last_day)
             .annotate(part=Value(EFFORT, output_field=CharField()),
-                      slot=_day_slot(period, trend)).values("part", "slot")
+                      slot=buckets.day_slot(period, trend)).values("part", "slot")
             .annotate(a=Sum("minutes"), b=Sum("minutes", filter=Q(kind__in=PROACTIVE_KINDS)),
                       c=_ZERO, d=_ZERO))
 

@@ -22,7 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Case, Count, IntegerField, Value, When
+from django.db.models import Count
 from django.utils import timezone
 
 from reports import buckets as b
@@ -85,15 +85,6 @@ class Found:
         return b.observed(values, self.buckets, self.now or timezone.now())
 
 
-def _slot(current, buckets: list[b.Bucket], field: str = "day") -> Case:
-    """The slot of each fact row by its day (rows from the previous period on), or by its
-    month's first day for month rows (a month lies wholly inside one slot: f.span)."""
-    whens = [When(**{f"{field}__lt": current.first_day}, then=Value(b.BEFORE_SLOT))]
-    whens += [When(**{f"{field}__lte": bucket.last_day}, then=Value(n))
-              for n, bucket in enumerate(buckets)]
-    return Case(*whens, default=Value(len(buckets)), output_field=IntegerField())
-
-
 def _cuts(current, buckets: list[b.Bucket]) -> list:
     """The first day of each slot after the first."""
     found = [current.first_day, *(bucket.first_day for bucket in buckets)]
@@ -119,7 +110,8 @@ def gather(needs: list[Needs], filters, previous, current, now=None) -> Found:
     slots: dict = defaultdict(lambda: defaultdict(dict))
     period: dict = defaultdict(dict)
     if measures or metrics:
-        days = f.rows(f.DAY, filters, previous.first_day).annotate(slot=_slot(current, buckets))
+        days = (f.rows(f.DAY, filters, previous.first_day)
+                .annotate(slot=b.day_slot(current, buckets)))
         found = {row["slot"]: row for row in f.sums(
             days, ["slot"], {**measures, **f.duration_measures(wanted_metrics)})}
         counts: dict = {}
@@ -127,7 +119,7 @@ def gather(needs: list[Needs], filters, previous, current, now=None) -> Found:
             counts = f.histograms(
                 f.span(f.HISTOGRAM, filters, previous.first_day, cuts=_cuts(current, buckets)),
                 ["slot"], wanted_metrics,
-                by=lambda field: {"slot": _slot(current, buckets, field)})
+                by=lambda field: {"slot": b.day_slot(current, buckets, field)})
         pooled_row: dict = defaultdict(int)
         pooled: dict = defaultdict(dict)
         for slot, row in found.items():

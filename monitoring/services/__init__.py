@@ -1,4 +1,5 @@
-"""Monitoring services: checks; dispatch, incidents, rollups and pings beside."""
+"""Monitoring services: checks; dispatch, incidents, rollups, availability spans and pings
+beside."""
 
 from .checks import (  # noqa: F401
     CONFIG_FIELDS,

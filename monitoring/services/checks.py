@@ -15,6 +15,7 @@ from itsm.models import User
 from itsm.services.access import require_agent
 from monitoring import probes
 from monitoring.models import Check, CheckStateChange, Kind, State
+from monitoring.services.spans import spans_changed, spans_rekey
 from monitoring.validation import validate_check
 
 CONFIG_FIELDS = [
@@ -44,6 +45,7 @@ def _record(check: Check, change) -> None:
         CheckStateChange.objects.create(owner=check, from_state=change.from_state,
                                         to_state=change.to_state, at=change.at,
                                         reason=change.reason)
+        spans_changed({check.pk: change.at})
 
 
 @transaction.atomic
@@ -62,6 +64,7 @@ def check_create(*, actor: User | None, now: datetime | None = None, **fields) -
     check.save()
     CheckStateChange.objects.create(owner=check, from_state="", to_state=check.state, at=now,
                                     reason=f"Created by {actor}" if actor else "Created")
+    spans_changed({check.pk: now})
     return check
 
 
@@ -75,6 +78,7 @@ def check_update(*, check: Check, actor: User | None, now: datetime | None = Non
         raise TypeError(f"not check fields: {sorted(unknown)}")
     locked = Check.objects.select_for_update().get(pk=check.pk)
     changed = [name for name, value in changes.items() if getattr(locked, name) != value]
+    keys = [(locked.service_id, locked.team_id)]
     for name in changed:
         setattr(locked, name, changes[name])
     validate_check(locked)
@@ -91,6 +95,8 @@ def check_update(*, check: Check, actor: User | None, now: datetime | None = Non
                    "watch_since", "paused"]
     if fields:
         locked.save(update_fields=[*fields, "updated_at"])
+    if {"service", "team"} & set(changed):
+        spans_rekey([*keys, (locked.service_id, locked.team_id)])
     return locked
 
 
@@ -130,7 +136,9 @@ def check_resume(*, check: Check, actor: User | None, now: datetime | None = Non
 def check_delete(*, check: Check, actor: User | None) -> None:
     """Delete a check with its results. Its incident tickets stay (they are history)."""
     _require_agent(actor)
+    keys = list(Check.objects.filter(pk=check.pk).values_list("service_id", "team_id"))
     Check.objects.filter(pk=check.pk).delete()
+    spans_rekey(keys)
 
 
 def check_test(*, check: Check, actor: User | None) -> probes.ProbeResult | None:

@@ -39,6 +39,7 @@ from monitoring import conf, probes, slots
 from monitoring.models import Check, CheckIncident, CheckResult, CheckStateChange, Kind, Outcome
 from monitoring.services import incidents
 from monitoring.services.rollups import Accumulator
+from monitoring.services.spans import spans_changed
 
 # The fields `check_results_process` writes on a check; everything else belongs to the editor.
 STATE_FIELDS = [
@@ -201,6 +202,7 @@ def _process_chunk(chunk, now, report) -> list[int]:
         CheckResult.objects.bulk_create(rows, ignore_conflicts=True)
         _save_states(list(saved.values()))
         CheckStateChange.objects.bulk_create(changes)
+        spans_changed(_earliest(changes))
         if failing_incidents:
             CheckIncident.objects.filter(pk__in=failing_incidents).update(
                 failures=F("failures") + 1)
@@ -208,6 +210,13 @@ def _process_chunk(chunk, now, report) -> list[int]:
     report["results"] += len(rows)
     report["changes"] += len(changes)
     return list(dict.fromkeys(follow_up))
+
+
+def _earliest(changes) -> dict:
+    found = {}
+    for change in changes:
+        found[change.owner_id] = min(found.get(change.owner_id, change.at), change.at)
+    return found
 
 
 def _store_late(late, rows, rollup, report) -> None:

@@ -1,13 +1,14 @@
-"""Availability figures in one SQL statement, on PostgreSQL: what a report over 10,000
-checks needs (the Python intervals take seconds there; this takes a fraction of one).
+"""Availability figures in one SQL statement, on PostgreSQL, from the availability spans.
 
-The state changes become time ranges (LEAD over each check's changes, read in the order
-of the state_change_span index, so without a sort; the state at the period's start is one
-backward probe of it per check), `range_agg` unions them into multiranges, and `*`
-intersects downtime with the maintenance windows. Lengths and counts are sums over the
-spans wherever that is exact, so multiranges are unnested only where outages may join.
+monitoring.services.spans keeps each check's down and unmonitored stretches, and the
+unions of them per service (per team too), as rows (monitoring/models/spans.py). A period
+reads the rows ending after its start, clipped to it: lengths and counts are plain sums,
+the changes into down (outages begun) are flags on the rows, and planned downtime is each
+down stretch intersected (`*`) with the maintenance windows covering it, as multiranges.
+A year over 10,000 checks reads their outages, not their every state change.
+
 The definitions are the package's (its docstring); tests check this agrees with
-intervals.py, which answers on other databases.
+intervals.py, which answers on other databases from the state changes themselves.
 """
 
 from datetime import datetime
@@ -16,84 +17,32 @@ from django.db import connection, transaction
 
 from itsm.models import Asset
 from maintenance.models import MaintenanceWindow
-from monitoring.models import MONITORED, Check, CheckStateChange, State
+from monitoring.models import Check, CheckSpan, ServiceSpan, micros
 from monitoring.selectors.availability.figures import Downtime, Outage, Span
 
 # The SQL below is assembled from constant fragments and table names only; every value
 # (dates, ids) is a bound parameter.
+
 
 def _length(expression: str) -> str:
     return (f"(SELECT COALESCE(SUM(EXTRACT(EPOCH FROM upper(r) - lower(r))), 0) "  # noqa: S608
             f"FROM unnest({expression}) r)")
 
 
-def _count(expression: str) -> str:
-    return f"(SELECT count(*) FROM unnest({expression}) r)"  # noqa: S608
-
-
 def _tables() -> dict:
-    return {"check": Check._meta.db_table, "change": CheckStateChange._meta.db_table,
-            "asset": Asset._meta.db_table, "window": MaintenanceWindow._meta.db_table,
+    return {"check": Check._meta.db_table, "check_span": CheckSpan._meta.db_table,
+            "service_span": ServiceSpan._meta.db_table, "asset": Asset._meta.db_table,
+            "window": MaintenanceWindow._meta.db_table,
             "window_services": MaintenanceWindow.services.through._meta.db_table,
             "window_assets": MaintenanceWindow.assets.through._meta.db_table}
 
 
-# %(start)s and %(end)s bound the period; {where} narrows the checks (ids, service, team)
-# and {changes} their state changes the same way.
-RANGES = """
+# %(start)s and %(end)s bound the period; {where} narrows the checks (ids, service, team).
+CHECKS = """
 WITH chk AS MATERIALIZED (
   SELECT c.id, c.service_id, c.asset_id, a.service_id AS asset_service_id
   FROM {check} c LEFT JOIN {asset} a ON a.id = c.asset_id
   WHERE {where}
-),
-seed AS (
-  -- Each check's state when the period began (none yet: not monitored): one backward
-  -- probe of state_change_span per check, read from the index alone.
-  SELECT c.id, first.to_state AS state
-  FROM chk c
-  LEFT JOIN LATERAL (SELECT s.to_state FROM {change} s
-                     WHERE s.owner_id = c.id AND s.at < %(start)s
-                     ORDER BY s.at DESC, s.id DESC LIMIT 1) first ON TRUE
-),
-spans AS (
-  -- The changes inside the period arrive in state_change_span's order (owner, at, id),
-  -- so the window needs no sort; the span before the first change is the seed's. Only
-  -- LEAD, of by-value columns: looking back as well would cost as much again.
-  SELECT s.owner_id, s.at AS since, s.to_state = %(down)s AS down,
-         s.to_state = ANY(%(monitored)s) AS monitored,
-         LEAD(s.to_state = %(down)s) OVER w AS next_down,
-         COALESCE(LEAD(s.at) OVER w, %(end)s) AS until
-  FROM {change} s
-  WHERE {changes} AND s.at >= %(start)s AND s.at < %(end)s
-  WINDOW w AS (PARTITION BY s.owner_id ORDER BY s.at, s.id)
-),
-per_check AS (
-  -- A check's spans tile the period without overlapping, so lengths are plain sums; only
-  -- its downtime and its unmonitored gaps (few) become multiranges.
-  SELECT owner_id, MIN(since) AS first_at,
-         MIN(since) FILTER (WHERE down) AS first_down_at,
-         SUM(until - since) FILTER (WHERE NOT monitored) AS gap_len,
-         SUM(until - since) FILTER (WHERE down) AS down_len,
-         -- Outages begun: changes into down from another state (the first: see fig).
-         COUNT(*) FILTER (WHERE NOT down AND next_down) AS began,
-         COUNT(*) FILTER (WHERE down AND until > since) AS stretches,
-         MAX(until - since) FILTER (WHERE down) AS longest,
-         -- Down spans that may join into one outage: two in a row, or an empty span
-         -- between them.
-         bool_or(until = since OR (down AND next_down)) AS merges,
-         range_agg(tstzrange(since, until)) FILTER (WHERE down AND until > since)
-           AS down_spans,
-         range_agg(tstzrange(since, until)) FILTER (
-           WHERE NOT monitored AND until > since) AS gaps
-  FROM spans GROUP BY owner_id
-),
-head AS (
-  -- The seed span: from the period's start to the first change inside it (or its end).
-  SELECT c.id, c.service_id, c.asset_id, sd.state, pc.*,
-         tstzrange(%(start)s, COALESCE(pc.first_at, %(end)s)) AS span,
-         COALESCE(pc.first_at, %(end)s) - %(start)s AS span_len,
-         COALESCE(pc.first_at, %(end)s) > %(start)s AS span_full
-  FROM chk c JOIN seed sd ON sd.id = c.id LEFT JOIN per_check pc ON pc.owner_id = c.id
 ),
 keys AS (SELECT DISTINCT service_id, asset_id, asset_service_id FROM chk),
 covers AS (
@@ -116,102 +65,122 @@ key_windows AS (
   WHERE w.starts_at < %(end)s AND w.ends_at > %(start)s
   GROUP BY k.service_id, k.asset_id
 ),
-fig AS MATERIALIZED (
-  SELECT h.id, h.service_id, h.down, h.gaps, h.windows, h.began, h.longest,
-         EXTRACT(EPOCH FROM %(end)s::timestamptz - %(start)s::timestamptz - h.gap_len)
-           AS monitored_s,
-         EXTRACT(EPOCH FROM h.down_len) AS down_s,
-         CASE WHEN h.merges THEN (SELECT count(*) FROM unnest(h.down) r) ELSE h.stretches END
-           AS outages,
-         -- No outage of the check is longer than this (see the longest outages below).
-         CASE WHEN h.merges THEN upper(h.down) - lower(h.down) ELSE h.longest END AS bound
-  FROM (
-    SELECT h.id, h.service_id, COALESCE(kw.spans, '{{}}'::tstzmultirange) AS windows,
-           COALESCE(h.down_spans, '{{}}') + CASE WHEN h.state = %(down)s AND h.span_full
-             THEN tstzmultirange(h.span) ELSE '{{}}' END AS down,
-           COALESCE(h.gaps, '{{}}') + CASE WHEN (h.state IS NULL
-                                                 OR NOT h.state = ANY(%(monitored)s))
-                                            AND h.span_full
-             THEN tstzmultirange(h.span) ELSE '{{}}' END AS gaps,
-           COALESCE(h.gap_len, '0'::interval) + CASE WHEN h.state IS NULL
-                                                     OR NOT h.state = ANY(%(monitored)s)
-             THEN h.span_len ELSE '0'::interval END AS gap_len,
-           COALESCE(h.down_len, '0'::interval) + CASE WHEN h.state = %(down)s
-             THEN h.span_len ELSE '0'::interval END AS down_len,
-           COALESCE(h.began, 0) + CASE WHEN h.first_down_at = h.first_at
-                                        AND h.state IS DISTINCT FROM %(down)s
-                                       THEN 1 ELSE 0 END AS began,
-           COALESCE(h.stretches, 0) + CASE WHEN h.state = %(down)s AND h.span_full
-                                           THEN 1 ELSE 0 END AS stretches,
-           h.merges OR (h.state = %(down)s AND h.first_down_at = h.first_at) AS merges,
-           CASE WHEN h.state = %(down)s THEN GREATEST(h.longest, h.span_len)
-                ELSE h.longest END AS longest
-    FROM head h
-    LEFT JOIN key_windows kw ON kw.service_key = COALESCE(h.service_id, 0)
-                            AND kw.asset_key = COALESCE(h.asset_id, 0)
-  ) h
+sel AS (SELECT DISTINCT service_id FROM chk WHERE service_id IS NOT NULL),
+ss AS MATERIALIZED (
+  -- The services' rows of the key the filter reads (every check, or one team's).
+  SELECT s.service_id, s.down, GREATEST(s.started, %(start)s) AS a,
+         LEAST(s.ended, %(end)s) AS b
+  FROM {service_span} s
+  WHERE s.team_key = %(team_key)s AND s.ended > %(start)s AND s.started < %(end)s
+    AND s.service_id IN (SELECT service_id FROM sel)
 ),
-svc AS (
-  -- A service is monitored unless every one of its checks is in a gap at once.
-  SELECT f.service_id, range_agg(f.down) AS down,
-         tstzmultirange(tstzrange(%(start)s, %(end)s)) - range_intersect_agg(f.gaps)
-           AS monitored,
-         COALESCE((SELECT range_agg(kw.spans) FROM key_windows kw
-                   WHERE kw.service_id = f.service_id), '{{}}') AS windows
-  FROM fig f WHERE f.service_id IS NOT NULL GROUP BY f.service_id
+svc_windows AS (
+  SELECT service_id, range_agg(spans) AS spans FROM key_windows
+  WHERE service_id IS NOT NULL GROUP BY service_id
 )
 """
 
-DETAIL = RANGES + """,
-cut AS (
-  -- The checks with the `longest` longest single down spans each have an outage at least
-  -- that long, so no outage shorter than the last of them makes the list: only the few
-  -- longer ones are unnested and sorted.
-  SELECT COALESCE((SELECT f.longest FROM fig f WHERE f.longest IS NOT NULL
-                   ORDER BY f.longest DESC LIMIT 1 OFFSET GREATEST(%(longest)s - 1, 0)),
-                  '0'::interval) AS at_least
+DETAIL = CHECKS + """,
+cs AS MATERIALIZED (
+  -- Rows ending at the start still count: a change into down exactly there begins one.
+  SELECT s.owner_id, s.down, s.opened, s.extra, s.started, GREATEST(s.started, %(start)s) AS a,
+         LEAST(s.ended, %(end)s) AS b,
+         date_part('epoch', LEAST(s.ended, %(end)s) - GREATEST(s.started, %(start)s)) AS len
+  FROM {check_span} s
+  WHERE s.ended >= %(start)s AND s.started < %(end)s {owners}
+),
+per_check AS (
+  SELECT owner_id,
+         SUM(len) FILTER (WHERE down) AS down_s,
+         SUM(len) FILTER (WHERE NOT down) AS gap_s,
+         COUNT(*) FILTER (WHERE down AND len > 0) AS outages,
+         COUNT(*) FILTER (WHERE down AND opened AND started >= %(start)s)
+           + COALESCE(SUM((SELECT count(*) FROM jsonb_array_elements_text(extra) x
+                           WHERE x::bigint >= %(start_us)s AND x::bigint < %(end_us)s))
+                      FILTER (WHERE down AND extra <> '[]'::jsonb), 0) AS began
+  FROM cs GROUP BY owner_id
+),
+every_window AS (SELECT range_agg(spans) AS spans FROM key_windows),
+key_ranges AS MATERIALIZED (
+  -- Each key's windows as disjoint ranges: a down stretch's planned time is the sum of
+  -- its overlaps with them.
+  SELECT kw.service_key, kw.asset_key, lower(r) AS wa, upper(r) AS wb
+  FROM key_windows kw, unnest(kw.spans) r
+),
+planned AS (
+  SELECT cs.owner_id,
+         SUM(date_part('epoch', LEAST(cs.b, kr.wb) - GREATEST(cs.a, kr.wa))) AS planned_s
+  FROM cs JOIN every_window ew ON tstzrange(cs.a, cs.b) && ew.spans
+  JOIN chk c ON c.id = cs.owner_id
+  JOIN key_ranges kr ON kr.service_key = COALESCE(c.service_id, 0)
+                    AND kr.asset_key = COALESCE(c.asset_id, 0)
+                    AND kr.wa < cs.b AND kr.wb > cs.a
+  WHERE cs.down AND cs.len > 0
+  GROUP BY cs.owner_id
 )
-SELECT 'check', f.id, {m_len}, {d_len}, {p_len}, f.outages, f.began, NULL::timestamptz,
-       NULL::timestamptz, NULL::boolean
-FROM fig f
+SELECT 'check', c.id,
+       date_part('epoch', %(end)s::timestamptz - %(start)s::timestamptz)
+         - COALESCE(pc.gap_s, 0),
+       COALESCE(pc.down_s, 0), COALESCE(pl.planned_s, 0),
+       COALESCE(pc.outages, 0), COALESCE(pc.began, 0), NULL::timestamptz, NULL::timestamptz,
+       NULL::boolean
+FROM chk c LEFT JOIN per_check pc ON pc.owner_id = c.id
+LEFT JOIN planned pl ON pl.owner_id = c.id
 UNION ALL
-SELECT 'service', s.service_id, {sm_len}, {sd_len}, {sp_len}, {sd_count}, {sd_count}, NULL,
+SELECT 'service', sel.service_id,
+       date_part('epoch', %(end)s::timestamptz - %(start)s::timestamptz
+                          - COALESCE(SUM(ss.b - ss.a) FILTER (WHERE NOT ss.down),
+                                     '0'::interval)),
+       COALESCE(date_part('epoch', SUM(ss.b - ss.a) FILTER (WHERE ss.down)), 0),
+       COALESCE(SUM({s_planned}) FILTER (WHERE ss.down AND tstzrange(ss.a, ss.b) && sw.spans),
+                0),
+       COUNT(ss.down) FILTER (WHERE ss.down), COUNT(ss.down) FILTER (WHERE ss.down), NULL,
        NULL, NULL
-FROM svc s
+FROM sel LEFT JOIN ss ON ss.service_id = sel.service_id
+LEFT JOIN svc_windows sw ON sw.service_id = sel.service_id
+WHERE {services}
+GROUP BY sel.service_id
 UNION ALL
-SELECT * FROM (
-  SELECT 'outage', f.id, 0::numeric, 0::numeric,
-         {o_len}, 0::bigint, 0::bigint, lower(r), upper(r), lower(r) = %(start)s
-  FROM cut, fig f, unnest(f.down) r
-  WHERE f.bound >= cut.at_least AND upper(r) - lower(r) >= cut.at_least
-  ORDER BY upper(r) - lower(r) DESC, lower(r), f.id LIMIT %(longest)s
-) o
+SELECT 'outage', o.owner_id, 0::float, 0::float,
+       COALESCE((SELECT {o_planned} FROM chk c JOIN key_windows kw
+                   ON kw.service_key = COALESCE(c.service_id, 0)
+                  AND kw.asset_key = COALESCE(c.asset_id, 0) WHERE c.id = o.owner_id), 0),
+       0::bigint, 0::bigint, o.a, o.b, o.a = %(start)s
+FROM (SELECT cs.owner_id, cs.a, cs.b FROM cs WHERE cs.down AND cs.len > 0
+      ORDER BY cs.len DESC, cs.a, cs.owner_id LIMIT %(longest)s) o
 """  # noqa: S608
 
-TOTALS = RANGES + """
-SELECT p.n, SUM({t_down}), SUM({t_monitored}), SUM({t_planned})
-FROM svc s CROSS JOIN (
-  SELECT u.n, tstzmultirange(tstzrange(u.a, u.b)) FROM unnest(%(starts)s::timestamptz[],
-    %(ends)s::timestamptz[]) WITH ORDINALITY AS u(a, b, n)) p(n, part)
-GROUP BY p.n
+TOTALS = CHECKS + """,
+parts AS (
+  SELECT u.n, u.a, u.b FROM unnest(%(starts)s::timestamptz[], %(ends)s::timestamptz[])
+    WITH ORDINALITY AS u(a, b, n)
+),
+cut AS (
+  SELECT p.n, ss.down, sw.spans, GREATEST(ss.a, p.a) AS a, LEAST(ss.b, p.b) AS b
+  FROM parts p JOIN ss ON ss.a < p.b AND ss.b > p.a
+  LEFT JOIN svc_windows sw ON sw.service_id = ss.service_id
+)
+SELECT p.n,
+       COALESCE((SELECT EXTRACT(EPOCH FROM SUM(b - a)) FROM cut WHERE cut.n = p.n AND down),
+                0),
+       (SELECT count(*) FROM sel) * EXTRACT(EPOCH FROM p.b - p.a)
+         - COALESCE((SELECT EXTRACT(EPOCH FROM SUM(b - a)) FROM cut
+                     WHERE cut.n = p.n AND NOT down), 0),
+       COALESCE((SELECT SUM({c_planned}) FROM cut WHERE cut.n = p.n AND down
+                   AND tstzrange(a, b) && spans), 0)
+FROM parts p
 """  # noqa: S608
 
 LENGTHS = {
-    "m_len": "f.monitored_s", "d_len": "f.down_s",
-    "p_len": f"CASE WHEN f.down = '{{}}' OR f.windows = '{{}}' THEN 0 "
-             f"ELSE {_length('f.down * f.windows')} END",
-    "sm_len": _length("s.monitored"), "sd_len": _length("s.down"),
-    "sp_len": _length("s.down * s.windows"), "sd_count": _count("s.down"),
-    "o_len": _length("tstzmultirange(r) * f.windows"),
-    "t_down": _length("s.down * p.part"), "t_monitored": _length("s.monitored * p.part"),
-    "t_planned": _length("s.down * s.windows * p.part"),
+    "s_planned": _length("tstzmultirange(tstzrange(ss.a, ss.b)) * sw.spans"),
+    "o_planned": _length("tstzmultirange(tstzrange(o.a, o.b)) * kw.spans"),
+    "c_planned": _length("tstzmultirange(tstzrange(a, b)) * spans"),
 }
 
 
-def _where(check_ids=None, service_ids=None, service_id=None, team_id=None
-           ) -> tuple[str, str, dict]:
-    """The condition on the checks (alias c) and the one on their state changes (s)."""
-    conditions, values = ["TRUE"], {}
+def _where(check_ids=None, service_ids=None, service_id=None, team_id=None) -> tuple:
+    """The condition on the checks (alias c), the one on their check rows, and values."""
+    conditions, values = ["TRUE"], {"team_key": team_id or 0}
     for column, name, value in (("c.id", "checks", check_ids),
                                 ("c.service_id", "services", service_ids)):
         if value is not None:
@@ -223,49 +192,51 @@ def _where(check_ids=None, service_ids=None, service_id=None, team_id=None
     if team_id is not None:
         conditions.append("c.team_id = %(team)s")
         values["team"] = team_id
-    where = " AND ".join(conditions)
-    # Every change has its check: without a condition there is nothing to look up.
-    changes = (f"s.owner_id IN (SELECT c.id FROM {Check._meta.db_table} c WHERE {where})"  # noqa: S608
-               if len(conditions) > 1 else "TRUE")
-    return where, changes, values
+    # Every row has its check: without a condition there is nothing to look up.
+    owners = "AND s.owner_id IN (SELECT id FROM chk)" if len(conditions) > 1 else ""
+    # A page of checks asks for their own figures: their services' are every check's.
+    services = "FALSE" if check_ids is not None else "TRUE"
+    return {"where": " AND ".join(conditions), "owners": owners, "services": services}, values
 
 
-def _run(sql: str, where: tuple[str, str], values: dict) -> list[tuple]:
-    values = {**values, "down": State.DOWN.value,
-              "monitored": sorted(state.value for state in MONITORED)}
+def _run(sql: str, parts: dict, values: dict) -> list[tuple]:
     with transaction.atomic(), connection.cursor() as cursor:
         # The planner's estimates for these set-returning steps are poor; JIT compiling the
         # plan would cost more than running it.
         cursor.execute("SET LOCAL jit = off")
-        # The multiranges of every check of the estate are aggregated in memory.
+        # A period's stretches of every check are grouped and sorted in memory.
         cursor.execute("SET LOCAL work_mem = '64MB'")
-        cursor.execute(sql.format(where=where[0], changes=where[1], **_tables(), **LENGTHS),
-                       values)
+        cursor.execute(sql.format(**parts, **_tables(), **LENGTHS), values)
         return cursor.fetchall()
 
 
 def collect(start: datetime, end: datetime, *, longest: int, **which) -> Downtime:
     """The figures of the checks `which` selects (see `_where`), their services' and the
     longest outages."""
-    *where, values = _where(**which)
-    rows = _run(DETAIL, tuple(where), {**values, "start": start, "end": end, "longest": longest})
+    parts, values = _where(**which)
+    rows = _run(DETAIL, parts, {**values, "start": start, "end": end, "longest": longest,
+                                "start_us": micros(start), "end_us": micros(end)})
     found = Downtime({}, {}, [])
+    outages = []
     for kind, pk, monitored, down, planned, count, began, started, ended, before in rows:
         if kind == "outage":
-            found.outages.append(Outage(pk, started, ended, float(planned), bool(before)))
+            outages.append(Outage(pk, started, ended, float(planned), bool(before)))
             continue
         span = Span(float(monitored), float(down), float(planned), count, began)
         (found.checks if kind == "check" else found.services)[pk] = span
+    # UNION ALL keeps no order: the outages' own, longest first.
+    found.outages = sorted(outages, key=lambda o: (-(o.ended - o.started), o.started,
+                                                   o.check_id))
     return found
 
 
 def totals(parts: list[tuple[datetime, datetime]], **which) -> list[Span]:
     """All services of the selected checks together over each [start, end) of `parts`."""
-    *where, values = _where(**which)
-    rows = _run(TOTALS, tuple(where), {**values, "start": min(a for a, _b in parts),
-                                "end": max(b for _a, b in parts), "longest": 0,
-                                "starts": [a for a, _b in parts],
-                                "ends": [b for _a, b in parts]})
+    sql_parts, values = _where(**which)
+    rows = _run(TOTALS, sql_parts, {**values, "start": min(a for a, _b in parts),
+                                    "end": max(b for _a, b in parts),
+                                    "starts": [a for a, _b in parts],
+                                    "ends": [b for _a, b in parts]})
     found = {n: Span(float(m or 0), float(d or 0), float(p or 0)) for n, d, m, p in rows}
     # unnest … WITH ORDINALITY counts from 1.
     return [found.get(n + 1, Span()) for n in range(len(parts))]

@@ -5,6 +5,7 @@ import time_machine
 from rest_framework.test import APIClient
 
 from monitoring.models import Check, CheckStateChange
+from monitoring.services.spans import spans_rebuild
 from tests.monitoring.helpers import T0, minute, run_series
 
 
@@ -87,6 +88,7 @@ def test_service_availability(api, manny, make_check, service):
                                     at=minute(0))
     CheckStateChange.objects.create(owner=check, from_state="down", to_state="up",
                                     at=minute(30))
+    spans_rebuild([check.pk])
     found = api(manny).get("/api/v1/availability/", {
         "service": service.pk, "start": minute(0).isoformat(),
         "end": minute(60).isoformat()}).json()

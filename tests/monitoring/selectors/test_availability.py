@@ -10,6 +10,7 @@ from maintenance.models import MaintenanceWindow
 from monitoring import selectors
 from monitoring.models import Check, CheckStateChange
 from monitoring.selectors.availability import check_timelines, intersect, timeline, union
+from monitoring.services.spans import spans_rebuild
 from tests.monitoring.helpers import T0, minute
 
 
@@ -28,6 +29,7 @@ def changes(check, *rows):
         previous = state
     Check.objects.filter(pk=check.pk).update(state=previous)
     check.state = previous
+    spans_rebuild([check.pk])
 
 
 def test_downtime_is_summed_from_state_changes(check):

@@ -9,6 +9,7 @@ from maintenance.models import MaintenanceWindow
 from monitoring.models import Check, CheckStateChange
 from monitoring.selectors.availability import intervals
 from monitoring.selectors.availability import postgres as sql
+from monitoring.services.spans import spans_rebuild
 from tests.factories import ServiceFactory
 from tests.monitoring.helpers import minute
 
@@ -23,6 +24,7 @@ def history(check, *rows):
                                         at=minute(m))
         previous = state
     Check.objects.filter(pk=check.pk).update(state=previous)
+    spans_rebuild([check.pk])
 
 
 @pytest.fixture
@@ -44,6 +46,7 @@ def estate(db):
     for n in range(4):  # four outages of the same length: the order breaks the tie
         history(check(f"tie{n}", vpn), ("up", -50), ("down", 60 + n), ("up", 70 + n))
     Check.objects.create(name="never", service=vpn, target="http://never.example")
+    spans_rebuild()
     MaintenanceWindow.objects.create(reason="Upgrade", starts_at=minute(12),
                                      ends_at=minute(55)).services.add(email)
     return email, vpn

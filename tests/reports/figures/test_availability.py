@@ -24,6 +24,7 @@ from monitoring.models import Check, CheckStateChange
 from monitoring.selectors import availability as downtime
 from monitoring.selectors.availability import Availability, intervals
 from monitoring.selectors.availability import postgres as sql
+from monitoring.services.spans import spans_rebuild
 from reports.figures import availability
 from reports.params import Filters
 from tests.factories import AssetFactory, ServiceFactory
@@ -43,6 +44,7 @@ def states(check, *changes):
         CheckStateChange.objects.create(owner=check, from_state=previous, to_state=state, at=at)
         previous = state
     Check.objects.filter(pk=check.pk).update(state=previous)
+    spans_rebuild([check.pk])
 
 
 @pytest.fixture

@@ -162,7 +162,10 @@ class DurationHistogram(Dimensions):
 
     class Meta:
         indexes = [
-            models.Index(fields=[*DIMENSIONS, "metric", "bucket"], name="duration_histogram_key"),
+            # A period's days, read from the index alone (the 90-day dashboard's weeks
+            # straddle months, so it sums ~100 days of these).
+            models.Index(fields=[*DIMENSIONS, "metric", "bucket"], include=["n", "folded"],
+                         name="duration_histogram_key"),
             models.Index(fields=["id"], condition=models.Q(folded=False),
                          name="duration_histogram_unfolded")]
 

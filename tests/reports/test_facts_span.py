@@ -129,7 +129,9 @@ def test_a_read_uses_the_smallest_grain_that_keeps_what_it_filters_and_groups_by
     assert f.grain_for(Filters(team=team)) == 1
     assert f.grain_for(Filters(), ["priority"]) == 8
     assert f.grain_for(Filters(team=team), ["team_id"]) == 1
-    assert f.grain_for(Filters(team=team), ["priority"]) == 15
+    assert f.grain_for(Filters(team=team), ["priority"]) == 9
+    assert f.grain_for(Filters(), ["priority", "team_id"]) == 9
+    assert f.grain_for(Filters(team=team), ["service_id"]) == 15
     assert f.grain_for(Filters(kind="incident"), ["slot"]) == 4
 
 

@@ -97,7 +97,7 @@ per_check AS (
          COUNT(*) FILTER (WHERE down AND opened AND started >= %(start)s)
            + COALESCE(SUM((SELECT count(*) FROM jsonb_array_elements_text(extra) x
                            WHERE x::bigint >= %(start_us)s AND x::bigint < %(end_us)s))
-                      FILTER (WHERE down AND extra <> '[]'::jsonb), 0) AS began
+                      FILTER (WHERE down AND extra <> '[]'::jsonb), 0)::bigint AS began
   FROM cs GROUP BY owner_id
 ),
 every_window AS (SELECT range_agg(spans) AS spans FROM key_windows),
@@ -222,7 +222,7 @@ def collect(start: datetime, end: datetime, *, longest: int, **which) -> Downtim
         if kind == "outage":
             outages.append(Outage(pk, started, ended, float(planned), bool(before)))
             continue
-        span = Span(float(monitored), float(down), float(planned), count, began)
+        span = Span(float(monitored), float(down), float(planned), int(count), int(began))
         (found.checks if kind == "check" else found.services)[pk] = span
     # UNION ALL keeps no order: the outages' own, longest first.
     found.outages = sorted(outages, key=lambda o: (-(o.ended - o.started), o.started,

@@ -77,3 +77,11 @@ def test_a_team_or_service_narrows_the_changes_too(estate, postgres):
     parts = [(minute(0), minute(50)), (minute(50), minute(100)), (minute(20), minute(30))]
     assert sql.totals(parts, service_id=email.pk) == intervals.totals(
         parts, service_id=email.pk)
+
+
+@pytest.mark.parametrize(("a", "b"), [(-2000, -1000), (0, 100)])
+def test_counts_are_whole_numbers_even_before_any_change(estate, postgres, a, b):
+    # The API's schema says integer: a SUM in the SQL would hand back a Decimal (0.0 in JSON).
+    found = sql.collect(minute(a), minute(b), longest=3)
+    counts = [(s.outages, s.began) for s in [*found.checks.values(), *found.services.values()]]
+    assert counts and all(type(n) is int for pair in counts for n in pair)

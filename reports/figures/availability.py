@@ -86,23 +86,27 @@ def build(period, filters, *, limit: int | None = 50, now=None) -> Report:
     # The same checks downtime chose (every one has figures): selected alike, not by a
     # list of thousands of ids.
     checks = Check.objects.filter(**{k: v for k, v in ids.items() if v is not None})
-    names = {pk: {"name": name, "service__name": service}
-             for pk, name, service in checks.values_list("pk", "name", "service__name")}
-    services = dict(Service.objects.filter(pk__in=list(found.services))
+    names = {pk: (name, service_id)
+             for pk, name, service_id in checks.values_list("pk", "name", "service_id")}
+    # Worst uptime first; only the rows shown get their figures (an estate has thousands).
+    ranked = sorted((up is None, up or 0, names[pk][0], pk)
+                    for pk, span in found.checks.items() for up in (uptime(span),))
+    ranked, truncated = cap(ranked, limit)
+    shown = {names[pk][1] for *_rank, pk in ranked} | {names[o.check_id][1]
+                                                       for o in found.outages}
+    services = dict(Service.objects.filter(pk__in={*found.services, *shown} - {None})
                     .values_list("pk", "name"))
+
+    def service(pk):
+        return services[names[pk][1]] if names[pk][1] else common.NO_SERVICE
 
     service_rows = sorted(({"service": services.get(sid, "?"), **figures(span)}
                            for sid, span in found.services.items()),
                           key=lambda r: (r["uptime"] is None, r["uptime"] or 0, r["service"]))
-    # Worst uptime first; only the rows shown get their figures (an estate has thousands).
-    ranked = sorted(((uptime(span) is None, uptime(span) or 0, names[pk]["name"], pk)
-                     for pk, span in found.checks.items()))
-    ranked, truncated = cap(ranked, limit)
-    check_rows = [{"check": name, "service": names[pk]["service__name"] or common.NO_SERVICE,
-                   **figures(found.checks[pk])} for _none, _up, name, pk in ranked]
+    check_rows = [{"check": name, "service": service(pk), **figures(found.checks[pk])}
+                  for _none, _up, name, pk in ranked]
     outage_rows = [{
-        "check": names[o.check_id]["name"],
-        "service": names[o.check_id]["service__name"] or common.NO_SERVICE,
+        "check": names[o.check_id][0], "service": service(o.check_id),
         "started": o.started, "ended": o.ended,
         "duration": (o.ended - o.started).total_seconds(), "planned": _minutes(o.planned),
         "note": "; ".join(n for n, yes in (("down before the period began", o.began_before),

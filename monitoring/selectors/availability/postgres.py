@@ -81,50 +81,79 @@ svc_windows AS (
 """
 
 DETAIL = CHECKS + """,
-cs AS MATERIALIZED (
-  -- Rows ending at the start still count: a change into down exactly there begins one.
-  SELECT s.owner_id, s.down, s.opened, s.extra, s.started, GREATEST(s.started, %(start)s) AS a,
-         LEAST(s.ended, %(end)s) AS b,
-         date_part('epoch', LEAST(s.ended, %(end)s) - GREATEST(s.started, %(start)s)) AS len
-  FROM {check_span} s
-  WHERE s.ended >= %(start)s AND s.started < %(end)s {owners}
-),
 per_check AS (
+  -- Rows ending at the start still count: a change into down exactly there begins one.
   SELECT owner_id,
          SUM(len) FILTER (WHERE down) AS down_s,
          SUM(len) FILTER (WHERE NOT down) AS gap_s,
          COUNT(*) FILTER (WHERE down AND len > 0) AS outages,
-         COUNT(*) FILTER (WHERE down AND opened AND started >= %(start)s)
-           + COALESCE(SUM((SELECT count(*) FROM jsonb_array_elements_text(extra) x
-                           WHERE x::bigint >= %(start_us)s AND x::bigint < %(end_us)s))
-                      FILTER (WHERE down AND extra <> '[]'::jsonb), 0)::bigint AS began
-  FROM cs GROUP BY owner_id
+         COUNT(*) FILTER (WHERE down AND opened AND started >= %(start)s) AS opened,
+         MAX(len) FILTER (WHERE down AND len > 0) AS longest
+  FROM (SELECT s.owner_id, s.down, s.opened, s.started,
+               date_part('epoch', LEAST(s.ended, %(end)s) - GREATEST(s.started, %(start)s))
+                 AS len
+        FROM {check_span} s
+        WHERE s.ended >= %(start)s AND s.started < %(end)s {owners}) clipped
+  GROUP BY owner_id
 ),
-every_window AS (SELECT range_agg(spans) AS spans FROM key_windows),
+extras AS (
+  -- Further changes into down inside a down stretch: nearly never (check_span_extra).
+  SELECT s.owner_id,
+         SUM((SELECT count(*) FROM jsonb_array_elements_text(s.extra) x
+              WHERE x::bigint >= %(start_us)s AND x::bigint < %(end_us)s)) AS n
+  FROM {check_span} s
+  WHERE s.down AND s.extra <> '[]'::jsonb AND s.ended >= %(start)s AND s.started < %(end)s
+    {owners}
+  GROUP BY s.owner_id
+),
 key_ranges AS MATERIALIZED (
   -- Each key's windows as disjoint ranges: a down stretch's planned time is the sum of
   -- its overlaps with them.
   SELECT kw.service_key, kw.asset_key, lower(r) AS wa, upper(r) AS wb
   FROM key_windows kw, unnest(kw.spans) r
 ),
+hits AS MATERIALIZED (
+  -- The down stretches overlapping any window (check_span_down_range finds them; windows
+  -- are short, so they are few), with their check's key.
+  SELECT s.owner_id, COALESCE(c.service_id, 0) AS service_key,
+         COALESCE(c.asset_id, 0) AS asset_key,
+         GREATEST(s.started, %(start)s) AS a, LEAST(s.ended, %(end)s) AS b
+  FROM {check_span} s JOIN chk c ON c.id = s.owner_id
+  WHERE s.down AND tstzrange(s.started, s.ended) && (SELECT range_agg(spans) FROM key_windows)
+),
 planned AS (
-  SELECT cs.owner_id,
-         SUM(date_part('epoch', LEAST(cs.b, kr.wb) - GREATEST(cs.a, kr.wa))) AS planned_s
-  FROM cs JOIN every_window ew ON tstzrange(cs.a, cs.b) && ew.spans
-  JOIN chk c ON c.id = cs.owner_id
-  JOIN key_ranges kr ON kr.service_key = COALESCE(c.service_id, 0)
-                    AND kr.asset_key = COALESCE(c.asset_id, 0)
-                    AND kr.wa < cs.b AND kr.wb > cs.a
-  WHERE cs.down AND cs.len > 0
-  GROUP BY cs.owner_id
+  SELECT h.owner_id,
+         SUM(date_part('epoch', LEAST(h.b, kr.wb) - GREATEST(h.a, kr.wa))) AS planned_s
+  FROM hits h JOIN key_ranges kr ON kr.service_key = h.service_key
+                                AND kr.asset_key = h.asset_key
+                                AND kr.wa < h.b AND kr.wb > h.a
+  GROUP BY h.owner_id
+),
+shortest_shown AS (
+  -- The `longest` longest outages are all of checks whose own longest is at least the
+  -- `longest`-th largest of those (one per check): only their stretches are ranked.
+  SELECT longest FROM per_check WHERE longest IS NOT NULL
+  ORDER BY longest DESC OFFSET GREATEST(%(longest)s - 1, 0) LIMIT 1
+),
+longest AS (
+  SELECT o.owner_id, o.a, o.b
+  FROM (SELECT s.owner_id, GREATEST(s.started, %(start)s) AS a,
+               LEAST(s.ended, %(end)s) AS b
+        FROM {check_span} s
+        WHERE s.owner_id IN (SELECT owner_id FROM per_check WHERE longest >= COALESCE(
+                               (SELECT longest FROM shortest_shown), 0))
+          AND s.down AND s.ended > %(start)s AND s.started < %(end)s) o
+  WHERE o.b > o.a
+  ORDER BY o.b - o.a DESC, o.a, o.owner_id LIMIT %(longest)s
 )
 SELECT 'check', c.id,
        date_part('epoch', %(end)s::timestamptz - %(start)s::timestamptz)
          - COALESCE(pc.gap_s, 0),
        COALESCE(pc.down_s, 0), COALESCE(pl.planned_s, 0),
-       COALESCE(pc.outages, 0), COALESCE(pc.began, 0), NULL::timestamptz, NULL::timestamptz,
-       NULL::boolean
+       COALESCE(pc.outages, 0), (COALESCE(pc.opened, 0) + COALESCE(ex.n, 0))::bigint,
+       NULL::timestamptz, NULL::timestamptz, NULL::boolean
 FROM chk c LEFT JOIN per_check pc ON pc.owner_id = c.id
+LEFT JOIN extras ex ON ex.owner_id = c.id
 LEFT JOIN planned pl ON pl.owner_id = c.id
 UNION ALL
 SELECT 'service', sel.service_id,
@@ -146,8 +175,7 @@ SELECT 'outage', o.owner_id, 0::float, 0::float,
                    ON kw.service_key = COALESCE(c.service_id, 0)
                   AND kw.asset_key = COALESCE(c.asset_id, 0) WHERE c.id = o.owner_id), 0),
        0::bigint, 0::bigint, o.a, o.b, o.a = %(start)s
-FROM (SELECT cs.owner_id, cs.a, cs.b FROM cs WHERE cs.down AND cs.len > 0
-      ORDER BY cs.len DESC, cs.a, cs.owner_id LIMIT %(longest)s) o
+FROM longest o
 """  # noqa: S608
 
 TOTALS = CHECKS + """,

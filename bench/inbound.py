@@ -61,11 +61,13 @@ def main():
     django.setup()
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
+    from django.utils import timezone
     from imap_tools import MailBoxUnencrypted
 
     from inbound.models import InboundMessage, Mailbox
     from inbound.services.poll import mailbox_poll
     from tickets.models import Ticket
+    from tickets.services.rebuild import facts_rebuild
 
     call_command("migrate", verbosity=0)
     url = urlparse(os.environ["TEND_TEST_IMAP_URL"])
@@ -115,6 +117,8 @@ def main():
         rows.delete()
         Ticket.objects.filter(pk__in=tickets).delete()
         mailbox.delete()
+        # Deleted past the services: today's report facts and the open counts recounted.
+        facts_rebuild(first=timezone.localdate(), last=timezone.localdate())
         with server() as box:
             for name in (f"{folder}/Processed", f"{folder}/Failed", folder):
                 if box.folder.exists(name):

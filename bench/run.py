@@ -202,6 +202,12 @@ def remove_bench_tickets() -> None:
         cursor.execute("DELETE FROM tickets_ticket WHERE id IN (SELECT id FROM bench_ids)")
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE tickets_ticket")
+    from django.utils import timezone
+
+    from tickets.services.rebuild import facts_rebuild
+
+    # Deleted past the services: today's facts and the open counts recounted.
+    facts_rebuild(first=timezone.localdate(), last=timezone.localdate())
     print("  removed the tickets the run created")
 
 

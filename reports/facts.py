@@ -29,6 +29,7 @@ from tickets.models import (
     DurationHistogram,
     DurationHistogramMonth,
     Metric,
+    OpenTicketFact,
     TicketAssigneeFact,
     TicketCategoryFact,
     TicketDayFact,
@@ -211,6 +212,14 @@ def histograms(found_rows: QuerySet | Span, group: Iterable, metrics: Iterable[i
         if not found[key]:
             del found[key]
     return found
+
+
+def open_by_assignee(filters) -> dict[int | None, int]:
+    """Tickets open now per assignee (None: unassigned), summed from the maintained open
+    counts (OpenTicketFact: a few rows per person, not an index entry per open ticket)."""
+    rows = (OpenTicketFact.objects.filter(where(filters)).order_by().values("assignee_id")
+            .annotate(s=Sum("n")).values_list("assignee_id", "s"))
+    return {assignee or None: n for assignee, n in rows if n}
 
 
 def add_counts(into: dict, counts: dict) -> dict:

@@ -14,3 +14,6 @@ class TicketsConfig(AppConfig):
         roles.define_capability(roles.AGENT, "tickets.work_ticket")
         roles.define_capability(roles.STAFF, "tickets.view_all_tickets")
         roles.define_capability(roles.REPORTS, "tickets.view_reports")
+        from tickets import signals
+
+        signals.connect()

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
-from tickets.models import Metric, Status
+from tickets.models import OPEN_STATUSES, Metric, Status
 
 # Buckets: bucket b holds durations in [R**b, R**(b+1)) seconds and reads back as
 # R**(b + 0.5), at most sqrt(1.02) − 1 = 0.995 % from any value in it. From a second to a
@@ -27,6 +27,7 @@ ZERO_BUCKET = -1000
 MICROS = timedelta(microseconds=1)
 
 DAY, CATEGORY, ASSIGNEE, TIME, HISTOGRAM = "day", "category", "assignee", "time", "histogram"
+OPEN = "open"  # OpenTicketFact: a current state, keyed by no day
 DONE_WITH_RESOLUTION = (Status.RESOLVED, Status.CLOSED)
 
 
@@ -133,6 +134,12 @@ def _dims(state: State, day: date) -> tuple:
     return (day, state.team_id or 0, state.service_id or 0, state.kind, state.priority)
 
 
+def open_key(state: State) -> tuple:
+    """OpenTicketFact's key of an open ticket."""
+    return (state.team_id or 0, state.service_id or 0, state.kind, state.priority,
+            state.status, state.assignee_id or 0, state.category_id or 0)
+
+
 def contributions(state: State | None) -> Contributions:
     """{(table, key): {measure: amount}} of one ticket's own row (not its time entries)."""
     found: Contributions = defaultdict(lambda: defaultdict(int))
@@ -147,6 +154,8 @@ def contributions(state: State | None) -> Contributions:
     def day_fact(moment: datetime, **amounts) -> None:
         add(DAY, (*_dims(state, local_day(moment)), state.source), **amounts)
 
+    if state.status in OPEN_STATUSES:
+        add(OPEN, open_key(state), n=1)
     created = local_day(state.created_at)
     day_fact(state.created_at, created=1)
     add(CATEGORY, (*_dims(state, created), state.category_id or 0), created=1)

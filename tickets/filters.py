@@ -5,7 +5,7 @@ from django.db.models import F, Q
 
 from itsm.filters import IdFilter, SearchFilter
 from tickets import selectors
-from tickets.models import Kind, Priority, Status, Ticket
+from tickets.models import OPEN_STATUSES, Kind, Priority, Status, Ticket
 
 SORTS = {
     # name: (label, ordering); every ordering ends in a unique key for stable pages.
@@ -63,3 +63,37 @@ class TicketFilter(filters.FilterSet):
     def qs(self):
         sort = self.form.cleaned_data.get("sort") if self.is_bound and self.is_valid() else None
         return super().qs.order_by(*SORTS[sort or DEFAULT_SORT][1])
+
+
+# The filters OpenTicketFact keeps (its columns); any other one set means counting tickets.
+FACT_FILTERS = {"status": "status", "priority": "priority", "kind": "kind", "team": "team_id",
+                "category": "category_id", "service": "service_id"}
+
+
+def open_fact_condition(params, request=None) -> Q | None:
+    """TicketFilter's conditions over OpenTicketFact's columns for these query parameters,
+    or None when they are not all its columns (a search, a requester, a status that is not
+    open, an invalid value), so the caller counts the tickets instead."""
+    found = TicketFilter(params, queryset=Ticket.objects.none(), request=request)
+    if not found.is_valid():
+        return None
+    data = found.form.cleaned_data
+    if data.get("q") or data.get("requester") is not None:
+        return None
+    condition = Q()
+    for name, column in FACT_FILTERS.items():
+        value = data.get(name)
+        if value in (None, "", []):
+            continue
+        if name == "status" and not set(value) <= set(OPEN_STATUSES):
+            return None
+        condition &= Q(**{f"{column}__in": value} if isinstance(value, list)
+                       else {column: value})
+    assignee = (data.get("assignee") or "").strip().lower()
+    if assignee == "none":
+        condition &= Q(assignee_id=0)
+    elif assignee.isdigit() and len(assignee) <= 18:
+        condition &= Q(assignee_id=int(assignee))
+    elif assignee:
+        condition &= Q(pk__in=[])
+    return condition

@@ -2,6 +2,7 @@
 
 import re
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
@@ -14,6 +15,7 @@ from tickets.models import (
     Attachment,
     Comment,
     MailReference,
+    OpenTicketFact,
     Ticket,
     TicketEvent,
     TimeEntry,
@@ -28,6 +30,15 @@ def visible_tickets(user: User) -> QuerySet[Ticket]:
     if user.sees_all_tickets:
         return Ticket.objects.all()
     return Ticket.objects.filter(requester=user)
+
+
+def open_ticket_count(condition: Q) -> int | None:
+    """How many tickets are open with `condition` over OpenTicketFact's columns, summed from
+    the maintained counts (a few rows, however many tickets are open); None while their
+    upkeep is off (TEND_REPORT_FACTS=0), when only counting the tickets is right."""
+    if not getattr(settings, "TEND_REPORT_FACTS", True):
+        return None
+    return OpenTicketFact.objects.filter(condition).aggregate(n=Sum("n"))["n"] or 0
 
 
 def parse_ref(ref: str) -> tuple[str, int] | None:

@@ -12,7 +12,7 @@ moment's day, so one read serves them all):
   resolved   status resolved or closed, by resolved_at
   created    every ticket, by created_at
   cancelled  status cancelled, by updated_at (its cancellation, see common.open_at)
-  open       open now, by assignee (no span: a current state, read from the tickets)
+  open       open now, by assignee (no span: the maintained open counts, OpenTicketFact)
 
 Counts and sums add up: a span's value is the sum of its slots. A median does not, but
 histograms do: the period's median is read from its slots' buckets added up.
@@ -22,14 +22,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count
 from django.utils import timezone
 
 from reports import buckets as b
 from reports import facts as f
-from reports.figures import common
 from reports.sql import Stats
-from tickets.models import OPEN_STATUSES
 
 RESOLVED, CREATED, CANCELLED = "resolved", "created", "cancelled"
 BEFORE, NOW, AFTER = 0, 1, 2  # spans: previous period, this period, after its end
@@ -138,8 +135,5 @@ def gather(needs: list[Needs], filters, previous, current, now=None) -> Found:
             period[population][name] = f.metric_stats(pooled_row, pooled, metric)
     held: dict = {}
     if any(need.open_by_assignee for need in needs):
-        # A current state, not a fact: the open tickets (partial indexes on open statuses).
-        held = dict(common.tickets(filters).filter(status__in=OPEN_STATUSES).order_by()
-                    .values("assignee_id").annotate(n=Count("pk"))
-                    .values_list("assignee_id", "n"))
+        held = f.open_by_assignee(filters)
     return Found({p: dict(v) for p, v in slots.items()}, dict(period), held, buckets, now)

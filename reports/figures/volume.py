@@ -29,7 +29,7 @@ from reports.tables import (
     Table,
     pct,
 )
-from tickets.models import OPEN_STATUSES, Category
+from tickets.models import Category
 
 TITLE = "Volume and backlog"
 AGE_BUCKETS = (("< 1 day", 0, 1), ("1–3 days", 1, 3), ("3–7 days", 3, 7),
@@ -65,7 +65,7 @@ def _daily(period, filters, categories: dict | None = None):
         for row in found:
             name = names.get(row["category_id"])
             categories[name] = categories.get(name, 0) + row["n"]
-    open_now = common.tickets(filters).filter(status__in=OPEN_STATUSES).count()
+    open_now = sum(f.open_by_assignee(filters).values())
     return created, resolved, cancelled, open_now
 
 

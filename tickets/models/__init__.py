@@ -17,6 +17,7 @@ from .facts import (  # noqa: F401
     DurationHistogram,
     DurationHistogramMonth,
     Metric,
+    OpenTicketFact,
     TicketAssigneeFact,
     TicketCategoryFact,
     TicketDayFact,

@@ -28,6 +28,7 @@ from tickets.facts import (
     CATEGORY,
     DAY,
     HISTOGRAM,
+    OPEN,
     TIME,
     Contributions,
     State,
@@ -38,6 +39,7 @@ from tickets.models import (
     GRAINS,
     DurationHistogram,
     DurationHistogramMonth,
+    OpenTicketFact,
     Ticket,
     TicketAssigneeFact,
     TicketCategoryFact,
@@ -55,11 +57,12 @@ REMEMBERED = "_facts_before"
 class Table:
     """A fact table: its key (one row per key once folded) and measures, in column order.
     A month rollup (`first` "month") has no `folded` column: it is only ever written
-    folded."""
+    folded. A current state (`first` None: the open tickets) is keyed by no day."""
 
-    def __init__(self, model, extra: tuple[str, ...], first: str = "day"):
+    def __init__(self, model, extra: tuple[str, ...], first: str | None = "day"):
         self.model = model
-        self.keys = (first, *DIMENSIONS[1:], *extra)
+        self.dated = first is not None
+        self.keys = (*((first,) if first else ()), *DIMENSIONS[1:], *extra)
         self.appended = any(f.attname == "folded" for f in model._meta.concrete_fields)
         self.measures = tuple(f.attname for f in model._meta.concrete_fields
                               if f.attname not in (*self.keys, "folded")
@@ -86,6 +89,7 @@ TABLES = {
     ASSIGNEE: Table(TicketAssigneeFact, ("assignee_id",)),
     TIME: Table(TimeLoggedFact, ("source", "user_id")),
     HISTOGRAM: Table(DurationHistogram, ("metric", "bucket")),
+    OPEN: Table(OpenTicketFact, ("status", "assignee_id", "category_id"), first=None),
 }
 # Month rollups of some day tables: the sums of their folded rows per calendar month, kept
 # by the fold (tickets/services/fold.py) and the rebuild, read for a long period's whole

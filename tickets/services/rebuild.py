@@ -32,8 +32,8 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from tickets import facts
-from tickets.facts import ASSIGNEE, CATEGORY, DAY, HISTOGRAM, TIME
-from tickets.models import Metric, Status, Ticket, TimeEntry
+from tickets.facts import ASSIGNEE, CATEGORY, DAY, HISTOGRAM, OPEN, TIME
+from tickets.models import OPEN_STATUSES, Metric, Status, Ticket, TimeEntry
 from tickets.services.facts import MONTHS, TABLES, facts_apply, facts_months_recompute
 
 STRETCH_DAYS = 31
@@ -215,6 +215,8 @@ def facts_rebuild(*, first: date | None = None, last: date | None = None,
         with transaction.atomic():
             _lock()
             for table in TABLES.values():
+                if not table.dated:
+                    continue
                 stale = table.model.objects.filter(day__gte=stretch.first,
                                                    day__lte=stretch.last)
                 if whole and stretch.first == first:
@@ -235,9 +237,36 @@ def facts_rebuild(*, first: date | None = None, last: date | None = None,
         if progress:
             progress(stretch)
         day = stretch.last + timedelta(days=1)
+    facts_open_rebuild()
     if sum(stretch.rows for stretch in done) >= ANALYZE_AFTER:
         _analyze()
     return done
+
+
+def _open_changes() -> dict:
+    """The open tickets counted per OpenTicketFact key (an index-only scan of the open
+    tickets' covering index, ticket_open_counts)."""
+    zero = Value(0)
+    keys = {**_dims(), "f_status": F("status"),
+            "f_assignee": Coalesce(F("assignee_id"), zero),
+            "f_category": Coalesce(F("category_id"), zero)}
+    rows = (Ticket.objects.filter(status__in=OPEN_STATUSES).order_by().annotate(**keys)
+            .values(*keys).annotate(n=Count("pk")))
+    return {(OPEN, tuple(row[k] for k in keys)): {"n": row["n"]} for row in rows}
+
+
+@transaction.atomic
+def facts_open_rebuild() -> None:
+    """Recount the open tickets (OpenTicketFact) from the tickets, whole: part of every
+    rebuild, and run when deleting a team, service, category or person moves open tickets
+    past the services (tickets/signals.py)."""
+    table = TABLES[OPEN]
+    if connection.vendor == "postgresql":
+        name = connection.ops.quote_name(table.model._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {name} IN EXCLUSIVE MODE")
+    table.model.objects.all().delete()
+    facts_apply(changes=_open_changes(), folded=True)
 
 
 def month_of(day: date) -> date:

@@ -28,7 +28,7 @@ def test_filing_counts_a_ticket_on_its_day_team_and_category(alice, team, catego
     make_ticket(alice, category=category, now=at(2))
     make_ticket(alice, category=category, now=at(2, 15))
     assert TicketDayFact.objects.filter(folded=False).count() == 2  # appended, one each
-    assert facts_fold() == 4  # two day rows, two category rows
+    assert facts_fold() == 6  # two day rows, two category rows, two open counts
     fact = TicketDayFact.objects.get()
     assert (fact.day, fact.team_id, fact.kind, fact.priority, fact.source, fact.created) == (
         at(2).date(), team.pk, "incident", 3, "portal", 2)

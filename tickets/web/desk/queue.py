@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.db.models import Q
 from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +22,7 @@ from itsm.web.forms import agents
 from itsm.web.htmx import is_htmx
 from itsm.web.paging import CappedPaginator
 from tickets import selectors, services
-from tickets.filters import DEFAULT_SORT, SORTS, TicketFilter
+from tickets.filters import DEFAULT_SORT, SORTS, TicketFilter, open_fact_condition
 from tickets.models import OPEN_STATUSES, Category, Kind, Priority, Status, Ticket
 from tickets.selectors import visible_tickets
 from tickets.web import sla
@@ -112,21 +113,40 @@ def listed_queryset(request, view: str, params: QueryDict):
     return TicketFilter(params, queryset=tickets, request=request)
 
 
-def _count(queryset) -> str:
-    # Exact however big the queue: the open tickets' covering index (ticket_open_counts)
-    # holds every column a tab or filter reads, so the COUNT is an index-only scan.
-    return intcomma(queryset.order_by().count())
+def _fact_view(user, view: str) -> Q | None:
+    """What the tab `view` lists, over OpenTicketFact's columns (None: not only open
+    tickets by those columns; at risk and breached depend on the time)."""
+    if view == "mine":
+        return Q(assignee_id=user.pk)
+    if view == "unassigned":
+        return Q(assignee_id=0, team_id__in=user.teams.values("pk"))
+    return None
+
+
+def _count(request, view: str, params: QueryDict, filters: Q | None) -> str:
+    """Exact however big the queue. Mine and unassigned sum the maintained open counts
+    (tickets/models/facts.py: OpenTicketFact) when the filters are all its columns; other
+    tabs and filters count the tickets: the open tickets' covering index
+    (ticket_open_counts) holds every column a tab or filter reads, so the COUNT is an
+    index-only scan, and at risk and breached have partial indexes of their own."""
+    view_condition = _fact_view(request.user, view)
+    if view_condition is not None and filters is not None:
+        found = selectors.open_ticket_count(view_condition & filters)
+        if found is not None:
+            return intcomma(found)
+    return intcomma(listed_queryset(request, view, params).qs.order_by().count())
 
 
 def counters(request, params: QueryDict | None = None) -> dict[str, str]:
-    """One exact COUNT per badged tab, of exactly what that tab lists with these filters.
+    """One exact count per badged tab, of exactly what that tab lists with these filters.
 
     While a search is on, the tabs carry no badges (each would be another full-text
     search); the result line says how many the search found and where."""
     params = params if params is not None else QueryDict()
     if params.get("q", "").strip():
         return {}
-    return {view: _count(listed_queryset(request, view, params).qs) for view in BADGES}
+    filters = open_fact_condition(params, request)
+    return {view: _count(request, view, params, filters) for view in BADGES}
 
 
 def url_with(params: QueryDict, **changes) -> str:

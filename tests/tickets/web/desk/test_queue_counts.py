@@ -10,7 +10,9 @@ from django.urls import reverse
 
 from itsm.web.paging import CappedPaginator
 from tests.factories import TeamFactory, make_ticket
-from tickets.models import Level
+from tests.tickets.facts.helpers import fact_rows
+from tickets.models import Level, OpenTicketFact
+from tickets.services.rebuild import facts_open_rebuild
 from tickets.web.desk.queue import BADGES
 
 QUEUE = reverse("desk:queue")
@@ -86,10 +88,80 @@ def test_a_badge_stays_exact_past_the_pagers_cap(client_for, dee, desk, monkeypa
     assert response.context["page"].paginator.capped  # the pager still stops at its cap
 
 
+def _counting(queries) -> tuple[list, list]:
+    """The COUNTs over tickets and the sums of the maintained open counts."""
+    sqls = [q["sql"] for q in queries.captured_queries]
+    return ([s for s in sqls if "COUNT(" in s.upper()],
+            [s for s in sqls if "tickets_openticketfact" in s])
+
+
 def test_the_badges_cost_one_query_each(client_for, dee, desk):
     client = client_for(dee)
     client.get(QUEUE)  # warm the session and the caches
     with time_machine.travel(AFTERNOON, tick=False), CaptureQueriesContext(connection) as queries:
         client.get(QUEUE, {"view": "open"})
-    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
-    assert len(counts) == len(BADGES) + 1  # the badges and the pager
+    counts, sums = _counting(queries)
+    # Mine and unassigned from the open counts; at risk, breached and the pager count.
+    assert (len(counts), len(sums)) == (len(BADGES) - 2 + 1, 2)
+
+
+FACT_PARAMS = [{}, {"status": ["new", "waiting"]}, {"priority": ["2", "3"]},
+               {"kind": "incident"}, {"kind": ["request", "incident"], "priority": "3"},
+               {"assignee": "none"}, {"assignee": "dee"}, {"service": "1"}, {"category": "1"},
+               {"team": "1", "status": "new"}]
+COUNTED_PARAMS = [{"status": ["new", "resolved"]}, {"requester": "alice"}, {"team": "x"}]
+
+
+@pytest.mark.parametrize("params", FACT_PARAMS + COUNTED_PARAMS)
+@pytest.mark.parametrize("persona", ["dee", "manny"])
+@pytest.mark.parametrize("view", ["mine", "unassigned"])
+def test_a_badge_from_the_open_counts_equals_its_tab(request, client_for, desk, persona,
+                                                     view, params):
+    user = request.getfixturevalue(persona)
+    from_facts = params in FACT_PARAMS
+    ids = {"dee": str(user.pk), "alice": str(desk[0].requester_id)}
+    params = {k: ids.get(v, v) if isinstance(v, str) else v for k, v in params.items()}
+    client = client_for(user)
+    with CaptureQueriesContext(connection) as queries:
+        badge, rows = listed(client, view, **params)
+    assert badge == str(rows)
+    counts, _sums = _counting(queries)
+    # Filters all over the open counts' columns read them; others count the tickets for
+    # every badge. Plus the pager's COUNT.
+    assert len(counts) == (2 if from_facts else len(BADGES)) + 1, params
+
+
+@pytest.mark.parametrize("assignee", ["banana", "99999999999999999999"])
+def test_an_assignee_nobody_can_be_shows_no_tickets_and_zero_badges(client_for, dee, desk,
+                                                                    assignee):
+    for view in ("mine", "unassigned"):
+        assert listed(client_for(dee), view, assignee=assignee) == ("0", 0)
+
+
+def test_the_badges_count_the_tickets_while_the_facts_are_off(client_for, dee, desk,
+                                                             settings):
+    settings.TEND_REPORT_FACTS = False
+    OpenTicketFact.objects.all().delete()  # wrong while off: never read
+    for view in ("mine", "unassigned"):
+        badge, rows = listed(client_for(dee), view)
+        assert badge == str(rows) != "0"
+
+
+def test_deleting_a_person_or_team_recounts_the_open_tickets_they_held(client_for, ada, dee,
+                                                                      desk):
+    from itsm.services.directory import team_delete, user_delete
+
+    user_delete(actor=ada, user=dee)  # dee's open tickets are unassigned now
+    team_delete(actor=ada, team=desk[1].team)
+    assert open_counts() == rebuilt_open_counts()
+
+
+def open_counts() -> dict:
+    return {key: sums for key, sums in fact_rows().items() if key[0] == "open"}
+
+
+def rebuilt_open_counts() -> dict:
+    before = open_counts()
+    facts_open_rebuild()
+    assert open_counts(), "nothing open: the comparison would prove nothing"
+    return before and open_counts()

@@ -7,10 +7,11 @@ every minute, so every read is SUM(...) GROUP BY (never one row per key). Dimens
 mean is the exact sum of microseconds over the count.
 
 A period's day rows are read with one range scan of the fact's key index (day first). A
-fact with a month rollup (MONTHS: the duration histograms) is read as a `Span`: the
+fact with rollups (MONTHS, DAYS: the duration histograms) is read as a `Span`: the
 calendar months wholly inside the period (and inside one slot of a trend) from the month
-rows, the edge days and the rows appended since the last fold from the day rows, in one
-statement (UNION ALL) whose sums equal the day rows' alone (tests/reports/test_facts_span).
+rows, the other days from the day rollup at the smallest grain that keeps the filters, the
+rows appended since the last fold from the day rows, in one statement (UNION ALL) whose
+sums equal the day rows' alone (tests/reports/test_facts_span).
 """
 
 from collections import defaultdict
@@ -24,9 +25,11 @@ from django.db.models import Q, QuerySet, Sum
 from reports.sql import Stats
 from tickets.facts import percentile
 from tickets.models import (
+    DAY_GRAINS,
     GRAIN_BITS,
     GRAINS,
     DurationHistogram,
+    DurationHistogramDay,
     DurationHistogramMonth,
     Metric,
     OpenTicketFact,
@@ -44,8 +47,10 @@ METRIC_COLUMNS = {Metric.RESPONSE_WALL: "response_wall", Metric.RESPONSE_BUSINES
                   "response_business", Metric.RESOLUTION_WALL: "resolution_wall",
                   Metric.RESOLUTION_BUSINESS: "resolution_business"}
 DIMENSION_IDS = ("team_id", "service_id", "category_id", "assignee_id")
-# Day facts with a month rollup (tickets/models/facts.py: the sums of the folded day rows).
+# Day facts with rollups (tickets/models/facts.py: the sums of the folded day rows) per
+# month, and per day at the coarse grains.
 MONTHS = {DurationHistogram: DurationHistogramMonth}
+DAYS = {DurationHistogram: DurationHistogramDay}
 
 
 def where(filters) -> Q:
@@ -72,13 +77,16 @@ def rows(model, filters, first: date, last: date | None = None) -> QuerySet:
 
 @dataclass
 class Span:
-    """A period's fact rows in two parts: `months` (month rows of whole months, of one
-    grain, or None) and `days` (day rows of the other days, and of those months the rows
-    not folded yet). `grain`: the dimensions the month rows keep (GRAIN_BITS)."""
+    """A period's fact rows in parts: `months` (month rows of whole months, of one grain,
+    or None), `grained` (day rollup rows of the other days at that grain, or None: a grain
+    of all four dimensions is the day table itself) and `days` (day rows: of the days
+    neither covers, and of the others the rows not folded yet). `grain`: the dimensions
+    the rollup rows keep (GRAIN_BITS)."""
 
     days: QuerySet
     months: QuerySet | None = None
     grain: int = 15
+    grained: QuerySet | None = None
 
 
 def grain_for(filters, group: Iterable[str] = ()) -> int:
@@ -122,26 +130,35 @@ def whole_months(first: date, last: date | None, cuts: Iterable[date] = ()) -> l
 def span(model, filters, first: date, last: date | None = None, cuts: Iterable[date] = (),
          group: Iterable[str] = ()) -> Span | QuerySet:
     """The rows of first…last (no end when last is None), whole months from the month
-    rollup when `model` has one; `cuts`: the slot boundaries a month must not straddle;
-    `group`: the dimensions the rows will be grouped by (the grain must keep them)."""
+    rollup and the other days from the day rollup when `model` has them; `cuts`: the slot
+    boundaries a month must not straddle; `group`: the dimensions the rows will be grouped
+    by (the grain must keep them)."""
     days = rows(model, filters, first, last)
-    months = MONTHS.get(model)
+    months, by_day = MONTHS.get(model), DAYS.get(model)
+    grain = grain_for(filters, group)
     runs = whole_months(first, last, cuts) if months is not None else []
-    if not runs:
+    coarse = by_day is not None and grain in DAY_GRAINS
+    if not runs and not coarse:
         return days
-    edges, start = Q(), first
+    others, start = Q(), first  # the days outside the whole months
     for low, high in runs:
         if start < low:
-            edges |= Q(day__gte=start, day__lt=low)
-        edges |= Q(folded=False, day__gte=low, day__lte=high)
+            others |= Q(day__gte=start, day__lt=low)
         start = high + timedelta(days=1)
-    edges |= Q(day__gte=start)  # `days` already ends at `last`
+    others |= Q(day__gte=start)  # `days` already ends at `last`
     whole = Q()
     for low, high in runs:
         whole |= Q(month__gte=low, month__lte=high)
-    grain = grain_for(filters, group)
-    return Span(days.filter(edges),
-                months.objects.filter(where(filters), whole, grain=grain).order_by(), grain)
+    month_rows = (months.objects.filter(where(filters), whole, grain=grain).order_by()
+                  if runs else None)
+    if coarse:
+        # The rollups hold every folded row; the day table adds what is not folded yet.
+        grained = rows(by_day, filters, first, last).filter(others, grain=grain)
+        return Span(days.filter(folded=False), month_rows, grain, grained)
+    inside = Q()
+    for low, high in runs:
+        inside |= Q(folded=False, day__gte=low, day__lte=high)
+    return Span(days.filter(others | inside), month_rows, grain)
 
 
 def sums(queryset: QuerySet, group: Iterable, measures: dict) -> list[dict]:
@@ -195,6 +212,8 @@ def histograms(found_rows: QuerySet | Span, group: Iterable, metrics: Iterable[i
         read = grouped(found_rows.days, "day")
         if found_rows.months is not None:
             read = read.union(grouped(found_rows.months, "month"), all=True)
+        if found_rows.grained is not None:
+            read = read.union(grouped(found_rows.grained, "day"), all=True)
     else:
         read = grouped(found_rows, "day")
     found: dict = defaultdict(lambda: defaultdict(dict))

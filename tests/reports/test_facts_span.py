@@ -1,6 +1,7 @@
-"""A period's histogram read from whole months' rollup rows plus the edge days' rows
-(reports.facts.span) sums exactly what the day rows alone do, for any period, slots and
-filter, with rows appended since the last fold and rows that cancel out."""
+"""A period's histogram read from whole months' rollup rows, the other days' rollup rows at
+a coarse grain and the rows not folded yet (reports.facts.span) sums exactly what the day
+rows alone do, for any period, slots and filter, with rows appended since the last fold
+and rows that cancel out."""
 
 from datetime import date, timedelta
 
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 from reports import facts as f
 from reports.params import Filters
 from tickets.facts import HISTOGRAM
-from tickets.models import DurationHistogramMonth, Metric
+from tickets.models import DurationHistogramDay, DurationHistogramMonth, Metric
 from tickets.services.facts import facts_apply
 from tickets.services.fold import facts_fold
 
@@ -66,6 +67,7 @@ def facts_made(django_db_setup, django_db_blocker):
         _append(_keyed([(o, t, s, k, p, m, b + 1, 2) for o, t, s, k, p, m, b, _n
                         in draw[300:500]]))
         assert DurationHistogramMonth.objects.exists()
+        assert DurationHistogramDay.objects.exists()
         yield
         transaction.set_rollback(True)
 
@@ -83,13 +85,17 @@ def _slot_by(cuts: list[date]):
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(first=st.integers(-40, DAYS), length=st.one_of(st.none(), st.integers(0, DAYS)),
        cuts=st.lists(st.integers(0, DAYS), max_size=4),
-       team=st.sampled_from([None, 1, 2]), group=st.sampled_from([[], ["priority"],
-                                                                   ["team_id"], ["slot"]]))
-def test_a_span_sums_what_the_day_rows_sum(facts_made, first, length, cuts, team, group):
+       team=st.sampled_from([None, 1, 2]), service=st.sampled_from([None, None, 5]),
+       group=st.sampled_from([[], ["priority"], ["team_id"], ["slot"]]))
+def test_a_span_sums_what_the_day_rows_sum(facts_made, first, length, cuts, team, service,
+                                           group):
+    # Unfiltered or one dimension: month and day rollups at a coarse grain; team and
+    # service together: the month rows of all four and the day rows.
     start = FIRST + timedelta(days=first)
     last = None if length is None else start + timedelta(days=length)
     cut_days = sorted({start + timedelta(days=1 + c) for c in cuts})
-    filters = Filters(team=_Team(team) if team else None)
+    filters = Filters(team=_Team(team) if team else None,
+                      service=_Team(service) if service else None)
     by = _slot_by(cut_days) if group == ["slot"] else None
     expected = f.histograms(f.rows(f.HISTOGRAM, filters, start, last), group, METRICS, by=by)
     found = f.histograms(f.span(f.HISTOGRAM, filters, start, last, cuts=cut_days,

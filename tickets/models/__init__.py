@@ -12,9 +12,11 @@ from .conversation import (  # noqa: F401
 )
 from .facts import (  # noqa: F401
     ANY,
+    DAY_GRAINS,
     GRAIN_BITS,
     GRAINS,
     DurationHistogram,
+    DurationHistogramDay,
     DurationHistogramMonth,
     Metric,
     OpenTicketFact,

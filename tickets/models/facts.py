@@ -211,6 +211,38 @@ class DurationHistogramMonth(models.Model):
         return f"{self.month:%Y-%m} {self.get_metric_display()} bucket {self.bucket}: {self.n}"
 
 
+DAY_GRAINS = tuple(g for g in GRAINS if g != 15)  # all four: the day rows themselves
+
+
+class DurationHistogramDay(models.Model):
+    """The folded DurationHistogram rows summed per day at the coarse grains (DAY_GRAINS):
+    a period's edge days, and the days of a trend cut into days or weeks, read ~2,000 rows
+    a day unfiltered instead of every key's (~50,000 a day at 10,000,000 tickets).
+
+    Kept by the fold beside the month rollup, in the same statement, so it always equals
+    the folded day rows summed at its grain; rows appended since are read from the day
+    table. `rebuild_report_facts` recomputes it. One row per key."""
+
+    day = models.DateField()
+    grain = models.SmallIntegerField(default=0)
+    team_id = models.IntegerField(default=0)
+    service_id = models.IntegerField(default=0)
+    kind = models.CharField(max_length=20)
+    priority = models.SmallIntegerField()
+    metric = models.SmallIntegerField(choices=Metric.choices)
+    bucket = models.SmallIntegerField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["grain", "team_id", "service_id", "kind", "priority",
+                                        "day", "metric", "bucket"], include=["n"],
+                                name="duration_day_key")]
+
+    def __str__(self) -> str:
+        return f"{self.day} grain {self.grain} {self.get_metric_display()} bucket " \
+               f"{self.bucket}: {self.n}"
+
+
 class OpenTicketFact(models.Model):
     """How many tickets are open now, per team, service, kind, priority, status, assignee
     and category: a current state, not a day's count. The queue's tab badges and the

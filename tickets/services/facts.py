@@ -19,7 +19,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.db.models.functions import TruncMonth
 
 from tickets import facts
@@ -35,9 +35,11 @@ from tickets.facts import (
 )
 from tickets.models import (
     ANY,
+    DAY_GRAINS,
     GRAIN_BITS,
     GRAINS,
     DurationHistogram,
+    DurationHistogramDay,
     DurationHistogramMonth,
     OpenTicketFact,
     Ticket,
@@ -91,11 +93,23 @@ TABLES = {
     HISTOGRAM: Table(DurationHistogram, ("metric", "bucket")),
     OPEN: Table(OpenTicketFact, ("status", "assignee_id", "category_id"), first=None),
 }
-# Month rollups of some day tables: the sums of their folded rows per calendar month, kept
-# by the fold (tickets/services/fold.py) and the rebuild, read for a long period's whole
-# months (reports/facts.py).
-MONTHS = {
-    HISTOGRAM: Table(DurationHistogramMonth, ("grain", "metric", "bucket"), first="month"),
+class Rollup(Table):
+    """The sums of a day table's folded rows per `first` ("month": calendar month, "day")
+    and grain (the dimensions a grain drops at their "any" value)."""
+
+    def __init__(self, model, first: str, grains: tuple[int, ...]):
+        super().__init__(model, ("grain", "metric", "bucket"), first=first)
+        self.first, self.grains = first, grains
+
+    def start(self, day: date) -> date:
+        return day.replace(day=1) if self.first == "month" else day
+
+
+# Rollups of some day tables, kept by the fold (tickets/services/fold.py) and the rebuild:
+# a long period's whole months, and the other days at a coarse grain (reports/facts.py).
+ROLLUPS = {
+    HISTOGRAM: (Rollup(DurationHistogramMonth, "month", GRAINS),
+                Rollup(DurationHistogramDay, "day", DAY_GRAINS)),
 }
 
 
@@ -123,34 +137,41 @@ def facts_apply(*, changes: Contributions, folded: bool = False) -> None:
             cursor.execute(sql, params)
 
 
-def facts_months_recompute(*, first: date | None = None, last: date | None = None) -> None:
-    """Recompute the month rollups of the months first…last (first days of months; every
-    month when None) from the folded day rows of those months, in the caller's
-    transaction."""
-    for name, months in MONTHS.items():
-        day_model = TABLES[name].model
-        stale = months.model.objects.all()
-        days = day_model.objects.filter(folded=True)
+def facts_rollups_recompute(*, first: date | None = None, last: date | None = None) -> None:
+    """Recompute the rollups of the months first…last (first days of months; every month
+    when None) from the folded day rows of those months, in the caller's transaction."""
+    for name, rollups in ROLLUPS.items():
+        days = TABLES[name].model.objects.filter(folded=True)
         if first is not None:
-            stale, days = stale.filter(month__gte=first), days.filter(day__gte=first)
+            days = days.filter(day__gte=first)
         if last is not None:
-            stale = stale.filter(month__lte=last)
             days = days.filter(day__lt=(last + timedelta(days=32)).replace(day=1))
-        stale.delete()
-        rows = []
-        for grain in GRAINS:
-            kept = [d for d, bit in GRAIN_BITS.items() if grain & bit]
-            grouped = (days.order_by().annotate(month=TruncMonth("day"))
-                       .values("month", *kept, "metric", "bucket")
-                       .annotate(**{m: Sum(m) for m in months.measures}))
-            rows += [(tuple(grain if k == "grain" else row[k] if k in row else ANY[k]
-                            for k in months.keys), {m: row[m] for m in months.measures})
-                     for row in grouped if any(row[m] for m in months.measures)]
-        statements = [months.statement(rows[start:start + BATCH])
-                      for start in range(0, len(rows), BATCH)]
-        with connection.cursor() as cursor:
-            for sql, params in statements:
-                cursor.execute(sql, params)
+        for rollup in rollups:
+            _recompute(rollup, days, first, last)
+
+
+def _recompute(rollup: Rollup, days, first: date | None, last: date | None) -> None:
+    stale = rollup.model.objects.all()
+    if first is not None:
+        stale = stale.filter(**{f"{rollup.first}__gte": first})
+    if last is not None:
+        stale = stale.filter(**{f"{rollup.first}__lt": (last + timedelta(days=32))
+                                .replace(day=1)})
+    stale.delete()
+    rows = []
+    start = TruncMonth("day") if rollup.first == "month" else F("day")
+    for grain in rollup.grains:
+        kept = [d for d, bit in GRAIN_BITS.items() if grain & bit]
+        grouped = (days.order_by().annotate(start=start)
+                   .values("start", *kept, "metric", "bucket")
+                   .annotate(**{m: Sum(m) for m in rollup.measures}))
+        rows += [(tuple(grain if k == "grain" else row["start"] if k == rollup.first
+                        else row[k] if k in row else ANY[k] for k in rollup.keys),
+                  {m: row[m] for m in rollup.measures})
+                 for row in grouped if any(row[m] for m in rollup.measures)]
+    with connection.cursor() as cursor:
+        for begin in range(0, len(rows), BATCH):
+            cursor.execute(*rollup.statement(rows[begin:begin + BATCH]))
 
 
 def _chained(statements: list[tuple[str, list]]) -> list[tuple[str, list]]:

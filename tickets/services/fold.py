@@ -3,10 +3,10 @@
 Readers sum whatever rows a key has, so folding changes no figure; it keeps the tables as
 small as their keys. On Postgres one statement per batch deletes a batch of appended rows
 and the folded rows of the same keys and inserts their sums (a key whose sums are all zero
-goes away), and adds the batch to the table's month rollup if it has one (MONTHS); rows
+goes away), and adds the batch to the table's rollups if it has some (ROLLUPS); rows
 appended meanwhile by transactions not yet committed are not seen, and are folded next
 time. An advisory lock keeps two folds from racing over the same rows. On SQLite (`make
-run`, small data) the whole table is read and rewritten, and its month rollup recomputed.
+run`, small data) the whole table is read and rewritten, and its rollups recomputed.
 """
 
 from collections import defaultdict
@@ -14,8 +14,15 @@ from datetime import datetime
 
 from django.db import connection, transaction
 
-from tickets.models import ANY, GRAIN_BITS, GRAINS
-from tickets.services.facts import MONTHS, TABLES, Table, facts_apply, facts_months_recompute
+from tickets.models import ANY, GRAIN_BITS
+from tickets.services.facts import (
+    ROLLUPS,
+    TABLES,
+    Rollup,
+    Table,
+    facts_apply,
+    facts_rollups_recompute,
+)
 
 BATCH = 10_000
 LOCK = 0x7E4DFAC7  # pg_try_advisory_xact_lock key: one fold at a time
@@ -42,7 +49,7 @@ def _fold_postgres(table: Table) -> int:
         f"touched AS (SELECT DISTINCT {', '.join(keys)} FROM delta), "
         f"base AS (DELETE FROM {name} t USING touched WHERE t.folded AND {same_key} "
         f"RETURNING {', '.join(f't.{c}' for c in keys + measures)}), "
-        f"gone AS (SELECT COUNT(*) AS n FROM delta){_months_sql(table)} "
+        f"gone AS (SELECT COUNT(*) AS n FROM delta){_rollups_sql(table)} "
         f"INSERT INTO {name} ({columns}, folded) "
         f"SELECT {', '.join(keys)}, {sums}, true FROM "
         f"(SELECT {columns} FROM delta UNION ALL SELECT {columns} FROM base) AS both_rows "
@@ -62,23 +69,25 @@ def _fold_postgres(table: Table) -> int:
             return folded
 
 
-def _months_sql(table: Table) -> str:
-    """The CTEs that add the folded batch (`delta`) to the table's month rollup, if it has
-    one: each delta row counts once per grain (the dimensions a grain drops set to their
-    "any" value), and the month rows of the touched keys are replaced by their sums with
-    the batch, in the same statement, so the rollup always equals the folded day rows of
-    its months."""
-    months = MONTHS.get(_name(table))
-    if months is None:
-        return ""
+def _rollups_sql(table: Table) -> str:
+    """The CTEs that add the folded batch (`delta`) to the table's rollups, if it has some:
+    each delta row counts once per grain (the dimensions a grain drops set to their "any"
+    value), and the rollup rows of the touched keys are replaced by their sums with the
+    batch, in the same statement, so a rollup always equals the folded day rows."""
+    return "".join(_rollup_sql(rollup, n) for n, rollup in
+                   enumerate(ROLLUPS.get(_name(table), ())))
+
+
+def _rollup_sql(rollup: Rollup, n: int) -> str:
     quote = connection.ops.quote_name
-    name, keys, measures, columns, nonzero = _quoted(months)
-    same_key = " AND ".join(f"t.{k} = mdelta.{k}" for k in keys)
-    grains = ", ".join(f"({grain})" for grain in GRAINS)
+    name, keys, measures, columns, nonzero = _quoted(rollup)
+    same_key = " AND ".join(f"t.{k} = rdelta{n}.{k}" for k in keys)
+    grains = ", ".join(f"({grain})" for grain in rollup.grains)
 
     def kept(key: str) -> str:
-        if key == "month":
-            return f"date_trunc('month', delta.{quote('day')}::timestamp)::date"
+        if key == rollup.first:
+            day = f"delta.{quote('day')}"
+            return f"date_trunc('month', {day}::timestamp)::date" if key == "month" else day
         if key == "grain":
             return "g.grain"
         if key in GRAIN_BITS:
@@ -86,19 +95,19 @@ def _months_sql(table: Table) -> str:
                     f"ELSE {_literal(ANY[key])} END")
         return f"delta.{quote(key)}"
 
-    selected = ", ".join(f"{kept(k)} AS {q}" for k, q in zip(months.keys, keys, strict=True))
+    selected = ", ".join(f"{kept(k)} AS {q}" for k, q in zip(rollup.keys, keys, strict=True))
     # Names and grains come from the models, never from input.
     return (
-        f", mdelta AS (SELECT {selected}, "  # noqa: S608
+        f", rdelta{n} AS (SELECT {selected}, "  # noqa: S608
         f"{', '.join(f'SUM(delta.{m}) AS {m}' for m in measures)} "
         f"FROM delta CROSS JOIN (VALUES {grains}) AS g(grain) "
-        f"GROUP BY {', '.join(str(n + 1) for n in range(len(keys)))}), "
-        f"mbase AS (DELETE FROM {name} t USING mdelta WHERE {same_key} "
+        f"GROUP BY {', '.join(str(i + 1) for i in range(len(keys)))}), "
+        f"rbase{n} AS (DELETE FROM {name} t USING rdelta{n} WHERE {same_key} "
         f"RETURNING {', '.join(f't.{c}' for c in keys + measures)}), "
-        f"mput AS (INSERT INTO {name} ({columns}) SELECT {', '.join(keys)}, "
-        f"{', '.join(f'SUM({m})' for m in measures)} FROM (SELECT {columns} FROM mdelta "
-        f"UNION ALL SELECT {columns} FROM mbase) AS month_rows GROUP BY {', '.join(keys)} "
-        f"HAVING {nonzero})")
+        f"rput{n} AS (INSERT INTO {name} ({columns}) SELECT {', '.join(keys)}, "
+        f"{', '.join(f'SUM({m})' for m in measures)} FROM (SELECT {columns} FROM rdelta{n} "
+        f"UNION ALL SELECT {columns} FROM rbase{n}) AS rollup_rows GROUP BY "
+        f"{', '.join(keys)} HAVING {nonzero})")
 
 
 def _literal(value) -> str:
@@ -119,8 +128,8 @@ def _fold_sqlite(table: Table) -> int:
         model.objects.all().delete()
         facts_apply(changes={(_name(table), key): amounts for key, amounts in sums.items()
                              if any(amounts.values())}, folded=True)
-        if _name(table) in MONTHS:
-            facts_months_recompute()
+        if _name(table) in ROLLUPS:
+            facts_rollups_recompute()
         return sum(1 for row in rows if not row[-1])
 
 

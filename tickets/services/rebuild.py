@@ -2,7 +2,7 @@
 
 Set-based: for each stretch of days, grouped queries over the tickets and time entries
 whose moments fall in it (the same populations and rules as tickets/facts.py, in SQL),
-their rows written folded (one per key), and the month rollups of the months they touch
+their rows written folded (one per key), and the rollups of the months they touch
 recomputed from the folded day rows. One transaction per stretch. On Postgres the fact
 tables are locked (EXCLUSIVE: reads go on, writers wait) for the stretch, so a ticket
 changed meanwhile is counted once: either its change committed before the stretch read it,
@@ -34,9 +34,10 @@ from django.utils import timezone
 from tickets import facts
 from tickets.facts import ASSIGNEE, CATEGORY, DAY, HISTOGRAM, OPEN, TIME
 from tickets.models import OPEN_STATUSES, Metric, Status, Ticket, TimeEntry
-from tickets.services.facts import MONTHS, TABLES, facts_apply, facts_months_recompute
+from tickets.services.facts import ROLLUPS, TABLES, facts_apply, facts_rollups_recompute
 
 STRETCH_DAYS = 31
+ROLLUPS_FLAT = [rollup for rollups in ROLLUPS.values() for rollup in rollups]
 ANALYZE_AFTER = 10_000  # rows rebuilt: past this, the planner's statistics are refreshed
 
 
@@ -189,7 +190,7 @@ def _day_start(day: date) -> datetime:
 def _lock() -> None:
     if connection.vendor == "postgresql":
         names = ", ".join(connection.ops.quote_name(t.model._meta.db_table)
-                          for t in (*TABLES.values(), *MONTHS.values()))
+                          for t in (*TABLES.values(), *ROLLUPS_FLAT))
         with connection.cursor() as cursor:
             cursor.execute(f"LOCK TABLE {names} IN EXCLUSIVE MODE")
 
@@ -229,7 +230,7 @@ def facts_rebuild(*, first: date | None = None, last: date | None = None,
             facts_apply(changes=changes, folded=True)
             # The months this stretch touches, whole (their other days' folded rows
             # included); before the first and after the last month too when rebuilding all.
-            facts_months_recompute(
+            facts_rollups_recompute(
                 first=None if whole and stretch.first == first else month_of(stretch.first),
                 last=None if whole and stretch.last == last else month_of(stretch.last))
         stretch.rows = len(changes)
@@ -279,6 +280,6 @@ def _analyze() -> None:
     hashing it, and a year's times report takes twice as long."""
     if connection.vendor == "postgresql":
         names = ", ".join(connection.ops.quote_name(t.model._meta.db_table)
-                          for t in (*TABLES.values(), *MONTHS.values()))
+                          for t in (*TABLES.values(), *ROLLUPS_FLAT))
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {names}")

@@ -1,7 +1,7 @@
 """Reading the report facts back in tests: every non-zero row of every fact table."""
 
-from tickets.models import ANY, GRAIN_BITS, GRAINS
-from tickets.services.facts import MONTHS, TABLES
+from tickets.models import ANY, GRAIN_BITS
+from tickets.services.facts import ROLLUPS, TABLES
 from tickets.services.rebuild import facts_rebuild
 
 
@@ -19,32 +19,35 @@ def fact_rows() -> dict:
 
 
 def month_rows() -> dict:
-    """{(table, key): {measure: value}} over the month rollups (one row per key)."""
+    """{(rollup table, key): {measure: value}} over the rollups (one row per key)."""
     found: dict = {}
-    for name, table in MONTHS.items():
-        for row in table.model.objects.values(*table.keys, *table.measures):
-            key = (name, tuple(row[k] for k in table.keys))
-            assert key not in found, f"two month rows for {key}"
-            found[key] = {m: row[m] for m in table.measures if row[m]}
+    for rollups in ROLLUPS.values():
+        for rollup in rollups:
+            for row in rollup.model.objects.values(*rollup.keys, *rollup.measures):
+                key = (rollup.model.__name__, tuple(row[k] for k in rollup.keys))
+                assert key not in found, f"two rollup rows for {key}"
+                found[key] = {m: row[m] for m in rollup.measures if row[m]}
     return found
 
 
 def months_of_folded_days() -> dict:
-    """What the month rollups must hold: the folded day rows summed per calendar month,
-    once per grain (the dimensions a grain drops at their "any" value)."""
+    """What the rollups must hold: the folded day rows summed per calendar month or day,
+    once per grain of the rollup (the dimensions a grain drops at their "any" value)."""
     found: dict = {}
-    for name, months in MONTHS.items():
+    for name, rollups in ROLLUPS.items():
         day_table = TABLES[name]
-        for row in day_table.model.objects.filter(folded=True).values(*day_table.keys,
-                                                                       *months.measures):
-            for grain in GRAINS:
-                key = (name, tuple(
-                    row["day"].replace(day=1) if k == "month" else grain if k == "grain"
-                    else (row[k] if grain & GRAIN_BITS[k] else ANY[k]) if k in GRAIN_BITS
-                    else row[k] for k in months.keys))
-                sums = found.setdefault(key, {})
-                for m in months.measures:
-                    sums[m] = sums.get(m, 0) + row[m]
+        for rollup in rollups:
+            for row in day_table.model.objects.filter(folded=True).values(
+                    *day_table.keys, *rollup.measures):
+                for grain in rollup.grains:
+                    key = (rollup.model.__name__, tuple(
+                        rollup.start(row["day"]) if k == rollup.first
+                        else grain if k == "grain"
+                        else (row[k] if grain & GRAIN_BITS[k] else ANY[k]) if k in GRAIN_BITS
+                        else row[k] for k in rollup.keys))
+                    sums = found.setdefault(key, {})
+                    for m in rollup.measures:
+                        sums[m] = sums.get(m, 0) + row[m]
     return {key: {m: v for m, v in sums.items() if v}
             for key, sums in found.items() if any(sums.values())}
 

@@ -16,7 +16,7 @@ sums equal the day rows' alone (tests/reports/test_facts_span).
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import connections
@@ -25,6 +25,7 @@ from django.db.models import Q, QuerySet, Sum
 from reports.sql import Stats
 from tickets.facts import percentile
 from tickets.models import (
+    ANY,
     DAY_GRAINS,
     GRAIN_BITS,
     GRAINS,
@@ -78,15 +79,16 @@ def rows(model, filters, first: date, last: date | None = None) -> QuerySet:
 @dataclass
 class Span:
     """A period's fact rows in parts: `months` (month rows of whole months, of one grain,
-    or None), `grained` (day rollup rows of the other days at that grain, or None: a grain
-    of all four dimensions is the day table itself) and `days` (day rows: of the days
-    neither covers, and of the others the rows not folded yet). `grain`: the dimensions
+    or None), `grained` (day rollup rows of the other days at that grain, a read per
+    stretch of days; none when the grain is all four dimensions: the day table itself)
+    and `days` (day rows: of the days neither covers, and of the others the rows not
+    folded yet). `grain`: the dimensions
     the rollup rows keep (GRAIN_BITS)."""
 
     days: QuerySet
     months: QuerySet | None = None
     grain: int = 15
-    grained: QuerySet | None = None
+    grained: list[QuerySet] = field(default_factory=list)
 
 
 def grain_for(filters, group: Iterable[str] = ()) -> int:
@@ -127,6 +129,12 @@ def whole_months(first: date, last: date | None, cuts: Iterable[date] = ()) -> l
     return runs
 
 
+def dropped(grain: int) -> Q:
+    """The "any" values of the dimensions a rollup grain drops: said outright, a read is one
+    range of the rollup's key index (grain, the four dimensions, then the day or month)."""
+    return Q(**{name: ANY[name] for name, bit in GRAIN_BITS.items() if not grain & bit})
+
+
 def span(model, filters, first: date, last: date | None = None, cuts: Iterable[date] = (),
          group: Iterable[str] = ()) -> Span | QuerySet:
     """The rows of first…last (no end when last is None), whole months from the month
@@ -140,20 +148,25 @@ def span(model, filters, first: date, last: date | None = None, cuts: Iterable[d
     coarse = by_day is not None and grain in DAY_GRAINS
     if not runs and not coarse:
         return days
-    others, start = Q(), first  # the days outside the whole months
+    others, ranges, start = Q(), [], first  # the days outside the whole months
     for low, high in runs:
         if start < low:
             others |= Q(day__gte=start, day__lt=low)
+            ranges.append((start, low - timedelta(days=1)))
         start = high + timedelta(days=1)
     others |= Q(day__gte=start)  # `days` already ends at `last`
+    ranges.append((start, last))
     whole = Q()
     for low, high in runs:
         whole |= Q(month__gte=low, month__lte=high)
-    month_rows = (months.objects.filter(where(filters), whole, grain=grain).order_by()
-                  if runs else None)
+    month_rows = (months.objects.filter(where(filters), whole, dropped(grain), grain=grain)
+                  .order_by() if runs else None)
     if coarse:
         # The rollups hold every folded row; the day table adds what is not folded yet.
-        grained = rows(by_day, filters, first, last).filter(others, grain=grain)
+        # One read per stretch of days: each a range of the key index (an OR of ranges
+        # would be a filter over every day in between).
+        grained = [rows(by_day, filters, low, high).filter(dropped(grain), grain=grain)
+                   for low, high in ranges if high is None or low <= high]
         return Span(days.filter(folded=False), month_rows, grain, grained)
     inside = Q()
     for low, high in runs:
@@ -212,8 +225,8 @@ def histograms(found_rows: QuerySet | Span, group: Iterable, metrics: Iterable[i
         read = grouped(found_rows.days, "day")
         if found_rows.months is not None:
             read = read.union(grouped(found_rows.months, "month"), all=True)
-        if found_rows.grained is not None:
-            read = read.union(grouped(found_rows.grained, "day"), all=True)
+        for part in found_rows.grained:
+            read = read.union(grouped(part, "day"), all=True)
     else:
         read = grouped(found_rows, "day")
     found: dict = defaultdict(lambda: defaultdict(dict))

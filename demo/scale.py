@@ -82,8 +82,15 @@ def seed_scale(demo: Demo, *, target: int, batch_size: int, seed: int, quiet: bo
             bar.update(size)
     numbering.ticket_numbers_ensure()
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:  # fresh statistics for the planner
-            cursor.execute("ANALYZE tickets_ticket, tickets_ticketevent, tickets_comment")
+        # Fresh statistics for the planner and, outside a transaction, the visibility map
+        # autovacuum would set in time: until then every index-only scan of the open
+        # tickets reads the heap too (a 30-day volume report at 10,000,000 tickets: 1.3 s).
+        tables = "tickets_ticket, tickets_ticketevent, tickets_comment"
+        with connection.cursor() as cursor:
+            if connection.in_atomic_block:
+                cursor.execute(f"ANALYZE {tables}")  # noqa: S608 - names, not input
+            else:
+                cursor.execute(f"VACUUM (ANALYZE) {tables}")  # noqa: S608
     return added
 
 

@@ -277,9 +277,11 @@ def month_of(day: date) -> date:
 def _analyze() -> None:
     """Fresh planner statistics after a big rebuild: with none (autovacuum off or not yet
     run) Postgres guesses a handful of rows, sorts a year's histogram on disk instead of
-    hashing it, and a year's times report takes twice as long."""
+    hashing it, and a year's times report takes twice as long. Outside a transaction (the
+    command) also the visibility map, which the rollups' index-only reads need."""
     if connection.vendor == "postgresql":
         names = ", ".join(connection.ops.quote_name(t.model._meta.db_table)
                           for t in (*TABLES.values(), *ROLLUPS_FLAT))
+        command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {names}")
+            cursor.execute(f"{command} {names}")

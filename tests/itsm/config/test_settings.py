@@ -81,3 +81,14 @@ def test_runserver_access_lines_keep_djangos_look(apply_real_logging, capsys):
     logging.getLogger("django.server").info('"%s" %s %s', "GET / HTTP/1.1", 200, 512)
     [line] = capsys.readouterr().err.splitlines()
     assert line.startswith("[") and line.endswith('] "GET / HTTP/1.1" 200 512')
+
+
+@pytest.mark.django_db
+def test_postgres_connections_compile_no_query_plans(postgres):
+    # JIT costs 20–30 ms per report read over jit_above_cost and gains nothing at Tend's
+    # sizes; the connection turns it off whatever the server says.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

@@ -16,12 +16,13 @@ kind and priority do not apply.
 
 from collections import defaultdict
 
-from django.db.models import Avg, Case, Count, OuterRef, Q, Subquery, Value, When, Window
+from django.db.models import Avg, Count, OuterRef, Subquery, Window
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from problems.models import OPEN_STAGES, ProblemIncident, Proposal, Stage
 from reports import buckets, formatting
+from reports import facts as f
 from reports.figures import balance, colors, common
 from reports.sql import elapsed
 from reports.tables import (
@@ -42,7 +43,7 @@ from reports.tables import (
     cap,
     pct,
 )
-from tickets.models import Kind, Status, Ticket
+from tickets.models import Kind
 
 TITLE = "Problems and recurrence"
 OPENED, CLOSED = "#5b7fd6", colors.GOOD
@@ -211,19 +212,15 @@ def _root_cause_section(period, filters, limit):
 
 
 def _flow_section(period, filters, now, trend):
-    tickets = Ticket.objects.filter(balance.narrowed(filters).q(), kind=Kind.PROBLEM)
-    closing = Q(status=Status.CLOSED, closed_at__gte=period.start, closed_at__lt=period.end)
+    # The day facts: problem tickets created, and closed (by closed_at, while closed), per
+    # day; the same counts the tickets gave, without reading a year of them.
     opened, closed = defaultdict(int), defaultdict(int)
-    # One grouped read: each ticket by the slot it was opened in and the one it closed in.
-    for r in (tickets.filter(Q(created_at__gte=period.start, created_at__lt=period.end)
-                             | closing)
-              .annotate(o=buckets.slot("created_at", period, trend),
-                        c=Case(When(closing, then=buckets.slot("closed_at", period, trend)),
-                               default=Value(buckets.BEFORE_SLOT)))
-              .order_by().values("o", "c").annotate(n=Count("pk"))):
-        for slot, counted in ((r["o"], opened), (r["c"], closed)):
-            if 0 <= slot < len(trend):
-                counted[slot] += r["n"]
+    days = (f.rows(f.DAY, balance.narrowed(filters), period.first_day, period.last_day)
+            .filter(kind=Kind.PROBLEM).annotate(slot=buckets.day_slot(period, trend)))
+    for r in f.sums(days, ["slot"], {"opened": "created", "closed": "closed"}):
+        if 0 <= r["slot"] < len(trend):
+            opened[r["slot"]] += r["opened"]
+            closed[r["slot"]] += r["closed"]
     unit, first = _first_column(trend)
     rows = [{"from": b.first_day, "opened": opened.get(n, 0), "closed": closed.get(n, 0)}
             for n, b in enumerate(trend) if b.start <= now]
@@ -288,9 +285,9 @@ def _figures_table(summary: list[Figure], urls: dict) -> Section:
         Table("figures", "Figures and their records", [
             Column("figure", "Figure", TEXT), Column("value", "Value", TEXT),
             Column("counts", "Counts", TEXT, minor=True)],
-            [{"figure": f.label, "figure_url": urls[f.key],
-              "value": formatting.display(f.value, f.kind), "counts": f.hint}
-             for f in summary])])
+            [{"figure": fig.label, "figure_url": urls[fig.key],
+              "value": formatting.display(fig.value, fig.kind), "counts": fig.hint}
+             for fig in summary])])
 
 
 def build(period, filters, *, limit: int | None = 20, now=None) -> Report:

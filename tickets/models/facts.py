@@ -182,7 +182,23 @@ ANY = {"team_id": 0, "service_id": 0, "kind": "", "priority": 0}
 GRAINS = (0, 1, 2, 4, 8, 9, 15)  # none, one dimension each, team × priority, all four
 
 
-class DurationHistogramMonth(models.Model):
+class HistogramRollup(models.Model):
+    """What a histogram rollup row holds besides its day or month and grain: the
+    dimensions (a dropped one at its "any" value), the metric, the bucket and the count."""
+
+    team_id = models.IntegerField(default=0)
+    service_id = models.IntegerField(default=0)
+    kind = models.CharField(max_length=20)
+    priority = models.SmallIntegerField()
+    metric = models.SmallIntegerField(choices=Metric.choices)
+    bucket = models.SmallIntegerField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class DurationHistogramMonth(HistogramRollup):
     """The folded DurationHistogram rows summed per calendar month (`month`: its first day),
     once per grain (GRAINS): a year's percentiles read ~12 rows per key and bucket instead
     of ~365, and only the keys of the dimensions asked for (reports/facts.py reads whole
@@ -194,13 +210,6 @@ class DurationHistogramMonth(models.Model):
 
     month = models.DateField()
     grain = models.SmallIntegerField(default=15)
-    team_id = models.IntegerField(default=0)
-    service_id = models.IntegerField(default=0)
-    kind = models.CharField(max_length=20)
-    priority = models.SmallIntegerField()
-    metric = models.SmallIntegerField(choices=Metric.choices)
-    bucket = models.SmallIntegerField()
-    n = models.IntegerField(default=0)
 
     class Meta:
         indexes = [models.Index(fields=["grain", "team_id", "service_id", "kind", "priority",
@@ -214,7 +223,7 @@ class DurationHistogramMonth(models.Model):
 DAY_GRAINS = tuple(g for g in GRAINS if g != 15)  # all four: the day rows themselves
 
 
-class DurationHistogramDay(models.Model):
+class DurationHistogramDay(HistogramRollup):
     """The folded DurationHistogram rows summed per day at the coarse grains (DAY_GRAINS):
     a period's edge days, and the days of a trend cut into days or weeks, read ~2,000 rows
     a day unfiltered instead of every key's (~50,000 a day at 10,000,000 tickets).
@@ -225,13 +234,6 @@ class DurationHistogramDay(models.Model):
 
     day = models.DateField()
     grain = models.SmallIntegerField(default=0)
-    team_id = models.IntegerField(default=0)
-    service_id = models.IntegerField(default=0)
-    kind = models.CharField(max_length=20)
-    priority = models.SmallIntegerField()
-    metric = models.SmallIntegerField(choices=Metric.choices)
-    bucket = models.SmallIntegerField()
-    n = models.IntegerField(default=0)
 
     class Meta:
         indexes = [models.Index(fields=["grain", "team_id", "service_id", "kind", "priority",

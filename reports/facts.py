@@ -82,8 +82,7 @@ class Span:
     or None), `grained` (day rollup rows of the other days at that grain, a read per
     stretch of days; none when the grain is all four dimensions: the day table itself)
     and `days` (day rows: of the days neither covers, and of the others the rows not
-    folded yet). `grain`: the dimensions
-    the rollup rows keep (GRAIN_BITS)."""
+    folded yet). `grain`: the dimensions the rollup rows keep (GRAIN_BITS)."""
 
     days: QuerySet
     months: QuerySet | None = None

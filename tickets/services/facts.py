@@ -93,6 +93,8 @@ TABLES = {
     HISTOGRAM: Table(DurationHistogram, ("metric", "bucket")),
     OPEN: Table(OpenTicketFact, ("status", "assignee_id", "category_id"), first=None),
 }
+
+
 class Rollup(Table):
     """The sums of a day table's folded rows per `first` ("month": calendar month, "day")
     and grain (the dimensions a grain drops at their "any" value)."""

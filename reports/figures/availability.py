@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from itsm.models import Service
 from monitoring.models import Check
-from monitoring.selectors.availability import Span, downtime, downtime_parts
+from monitoring.selectors.availability import Span, downtime, downtime_parts, rank
 from reports import buckets
 from reports.figures import colors, common
 from reports.tables import (
@@ -32,7 +32,6 @@ from reports.tables import (
     Report,
     Section,
     Table,
-    cap,
 )
 
 TITLE = "Availability and downtime"
@@ -82,18 +81,17 @@ def build(period, filters, *, limit: int | None = 50, now=None) -> Report:
     now = now or timezone.now()
     start, end = period.start, period.until(now)
     ids = _ids(filters)
-    found = downtime(start, end, longest=LONGEST, **ids)
-    # The same checks downtime chose (every one has figures): selected alike, not by a
-    # list of thousands of ids.
-    checks = Check.objects.filter(**{k: v for k, v in ids.items() if v is not None})
+    # Worst uptime first; only the rows shown are read (an estate has thousands).
+    found = downtime(start, end, longest=LONGEST, worst=limit, **ids)
+    # All of them (an export) are selected as downtime chose them, not by thousands of ids.
+    checks = (Check.objects.filter(**{k: v for k, v in ids.items() if v is not None})
+              if limit is None else
+              Check.objects.filter(pk__in={*found.checks, *(o.check_id for o in found.outages)}))
     names = {pk: (name, service_id)
              for pk, name, service_id in checks.values_list("pk", "name", "service_id")}
-    # Worst uptime first; only the rows shown get their figures (an estate has thousands).
-    ranked = sorted((up is None, up or 0, names[pk][0], pk)
-                    for pk, span in found.checks.items() for up in (uptime(span),))
-    ranked, truncated = cap(ranked, limit)
-    shown = {names[pk][1] for *_rank, pk in ranked} | {names[o.check_id][1]
-                                                       for o in found.outages}
+    ranked = sorted(found.checks, key=lambda pk: rank(found.checks[pk], names[pk][0], pk))
+    truncated = found.total > len(ranked)
+    shown = {names[pk][1] for pk in ranked} | {names[o.check_id][1] for o in found.outages}
     services = dict(Service.objects.filter(pk__in={*found.services, *shown} - {None})
                     .values_list("pk", "name"))
 
@@ -103,8 +101,8 @@ def build(period, filters, *, limit: int | None = 50, now=None) -> Report:
     service_rows = sorted(({"service": services.get(sid, "?"), **figures(span)}
                            for sid, span in found.services.items()),
                           key=lambda r: (r["uptime"] is None, r["uptime"] or 0, r["service"]))
-    check_rows = [{"check": name, "service": service(pk), **figures(found.checks[pk])}
-                  for _none, _up, name, pk in ranked]
+    check_rows = [{"check": names[pk][0], "service": service(pk), **figures(found.checks[pk])}
+                  for pk in ranked]
     outage_rows = [{
         "check": names[o.check_id][0], "service": service(o.check_id),
         "started": o.started, "ended": o.ended,

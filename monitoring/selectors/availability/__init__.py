@@ -23,7 +23,13 @@ from datetime import datetime
 from django.db import connection
 
 from monitoring.selectors.availability import intervals, postgres
-from monitoring.selectors.availability.figures import Availability, Downtime, Outage, Span
+from monitoring.selectors.availability.figures import (
+    Availability,
+    Downtime,
+    Outage,
+    Span,
+    rank,
+)
 from monitoring.selectors.availability.intervals import (  # noqa: F401
     check_timelines,
     intersect,
@@ -36,7 +42,7 @@ from monitoring.selectors.availability.intervals import (  # noqa: F401
 )
 
 __all__ = ["Availability", "Downtime", "Outage", "Span", "check_availability", "downtime",
-           "downtime_parts", "downtime_totals", "service_availability"]
+           "downtime_parts", "downtime_totals", "rank", "service_availability"]
 
 
 def _engine():
@@ -45,13 +51,15 @@ def _engine():
 
 def downtime(start: datetime, end: datetime, *, check_ids=None, service_ids=None,
              service_id: int | None = None, team_id: int | None = None,
-             longest: int = 20) -> Downtime:
-    """Figures of the chosen checks (all by default) and of their services over
-    [start, end), and the `longest` outages, longest first."""
+             longest: int = 20, worst: int | None = None) -> Downtime:
+    """Figures of the chosen checks (all by default; with `worst`, only that many of them
+    as `figures.rank` orders them, and `total` says how many were chosen) and of their
+    services over [start, end), and the `longest` outages, longest first."""
     if end <= start:
         return Downtime({}, {}, [])
     return _engine().collect(start, end, check_ids=check_ids, service_ids=service_ids,
-                             service_id=service_id, team_id=team_id, longest=longest)
+                             service_id=service_id, team_id=team_id, longest=longest,
+                             worst=worst)
 
 
 def downtime_totals(start: datetime, split: datetime, end: datetime, *,

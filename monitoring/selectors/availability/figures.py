@@ -34,6 +34,14 @@ class Downtime:
     checks: dict[int, Span]
     services: dict[int, Span]
     outages: list[Outage]
+    total: int = 0  # checks selected: `checks` may hold only the worst of them
+
+
+def rank(span: Span, name: str, pk: int) -> tuple:
+    """Worst first: the largest share of monitored time down unplanned; unmonitored last."""
+    if not span.monitored:
+        return (True, 0.0, name, pk)
+    return (False, -(span.unplanned / span.monitored), name, pk)
 
 
 @dataclass

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from itsm.models import Asset
 from maintenance import selectors as maintenance_selectors
 from monitoring.models import MONITORED, Check, CheckStateChange, State
-from monitoring.selectors.availability.figures import Downtime, Outage, Span
+from monitoring.selectors.availability.figures import Downtime, Outage, Span, rank
 
 Interval = tuple[datetime, datetime]
 
@@ -196,9 +196,10 @@ def _span(item: dict, began: int) -> Span:
                 len(item["down"]), began)
 
 
-def collect(start: datetime, end: datetime, *, longest: int, **which) -> Downtime:
-    """The figures of the checks `which` selects (see `_select`), their services' and the
-    longest outages."""
+def collect(start: datetime, end: datetime, *, longest: int, worst: int | None = None,
+            **which) -> Downtime:
+    """The figures of the checks `which` selects (see `_select`), or of the `worst` of
+    them, their services' and the longest outages."""
     info, services = _read(start, end, which)
     outages = []
     for pk, item in info.items():
@@ -206,9 +207,15 @@ def collect(start: datetime, end: datetime, *, longest: int, **which) -> Downtim
             planned = _seconds(intersect([(a, b)], item["planned"]))
             outages.append(Outage(pk, a, b, planned, a == start))
     outages.sort(key=lambda o: (-(o.ended - o.started), o.started, o.check_id))
-    return Downtime({pk: _span(item, item["outages"]) for pk, item in info.items()},
+    checks = {pk: _span(item, item["outages"]) for pk, item in info.items()}
+    total = len(checks)
+    if worst is not None:
+        names = dict(_select(**which).values_list("pk", "name"))
+        chosen = sorted(checks, key=lambda pk: rank(checks[pk], names[pk], pk))[:worst]
+        checks = {pk: checks[pk] for pk in chosen}
+    return Downtime(checks,
                     {sid: _span(item, item["outages"]) for sid, item in services.items()},
-                    outages[:longest])
+                    outages[:longest], total)
 
 
 def totals(parts: list[tuple[datetime, datetime]], **which) -> list[Span]:

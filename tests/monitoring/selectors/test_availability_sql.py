@@ -9,6 +9,7 @@ from maintenance.models import MaintenanceWindow
 from monitoring.models import Check, CheckStateChange
 from monitoring.selectors.availability import intervals
 from monitoring.selectors.availability import postgres as sql
+from monitoring.selectors.availability.figures import rank
 from monitoring.services.spans import spans_rebuild
 from tests.factories import ServiceFactory
 from tests.monitoring.helpers import minute
@@ -85,3 +86,49 @@ def test_counts_are_whole_numbers_even_before_any_change(estate, postgres, a, b)
     found = sql.collect(minute(a), minute(b), longest=3)
     counts = [(s.outages, s.began) for s in [*found.checks.values(), *found.services.values()]]
     assert counts and all(type(n) is int for pair in counts for n in pair)
+
+
+DAY = 24 * 60
+
+
+def test_planned_time_across_midnights_and_days_is_counted_once(postgres):
+    # The SQL meets down stretches and windows by the day they share: a stretch over three
+    # midnights (T0 is 09:00) across a window over two, a window over midnight and one
+    # beside it, each overlap counted once however many days they share.
+    db, web = ServiceFactory(name="Database"), ServiceFactory(name="Web")
+    long = Check.objects.create(name="long", service=db, target="http://long.example")
+    night = Check.objects.create(name="night", service=web, target="http://night.example")
+    history(long, ("up", -DAY), ("down", 0.5 * DAY), ("up", 3.5 * DAY))
+    history(night, ("up", -DAY), ("down", 1.5 * DAY), ("up", 1.8 * DAY), ("down", 2 * DAY),
+            ("up", 2 * DAY + 30))
+    for a, b, service in ((DAY, 3 * DAY, db), (3.2 * DAY, 3.3 * DAY, db),
+                          (1.6 * DAY, 1.7 * DAY, web), (1.7 * DAY, 1.72 * DAY, web),
+                          (2 * DAY - 10, 2 * DAY + 10, web)):
+        MaintenanceWindow.objects.create(reason="Work", starts_at=minute(a),
+                                         ends_at=minute(b)).services.add(service)
+    for a, b in ((-DAY, 5 * DAY), (1.5 * DAY, 2.5 * DAY), (DAY, 2 * DAY)):
+        got = sql.collect(minute(a), minute(b), longest=5)
+        assert got == intervals.collect(minute(a), minute(b), longest=5)
+    assert got.checks[long.pk].planned == DAY * 60
+    assert round(got.checks[night.pk].planned) == round(0.12 * DAY * 60)
+
+
+@pytest.mark.parametrize("worst", [0, 1, 4, 50])
+def test_the_worst_checks_are_the_intervals_worst(estate, postgres, worst):
+    # A report shows the worst few of thousands: the SQL ranks them as figures.rank does
+    # (ties by name, then id), and says how many there were.
+    Check.objects.create(name="Zed", service=estate[0], target="http://zed.example")
+    start, end = minute(-20), minute(100)
+    got = sql.collect(start, end, longest=0, worst=worst)
+    expected = intervals.collect(start, end, longest=0, worst=worst)
+    names = dict(Check.objects.values_list("pk", "name"))
+    never = {pk for pk, name in names.items() if name in ("never", "Zed")}
+    assert got.total == expected.total == len(names)
+    assert len(got.checks) == min(worst, len(names))
+    # Checks with no change at all (see above) rank last in both, by name.
+    assert set(got.checks) - never == set(expected.checks) - never
+    assert {pk: s for pk, s in got.checks.items() if pk not in never} == {
+        pk: s for pk, s in expected.checks.items() if pk not in never}
+    everyone = sql.collect(start, end, longest=0)
+    order = sorted(everyone.checks, key=lambda pk: rank(everyone.checks[pk], names[pk], pk))
+    assert set(got.checks) == set(order[:worst])

@@ -221,3 +221,16 @@ def test_headline_trend_knows_nothing_of_days_to_come(world):
                                             now=utc(2026, 3, 3, 12))
     assert figures[1].series[2:] == [None, None]
     assert figures[1].series[1] == 0  # 3 Mar until noon: X is down only from 23:00
+
+
+def test_a_capped_table_holds_the_worst_checks_of_the_whole_list(world):
+    # On PostgreSQL the SQL ranks and caps; elsewhere intervals.py: both as the export.
+    everything = availability.build(DAYS, NO_FILTERS, limit=None, now=NOW).tables()["checks"]
+    capped = availability.build(DAYS, NO_FILTERS, limit=2, now=NOW).tables()["checks"]
+    assert not everything.truncated and capped.truncated
+    assert capped.rows == everything.rows[:2]
+    assert [r["check"] for r in everything.rows][-1] == "Z paused"  # unmonitored last
+    assert [r["uptime"] for r in everything.rows[:3]] == sorted(
+        r["uptime"] for r in everything.rows[:3])
+    whole = availability.build(DAYS, NO_FILTERS, limit=4, now=NOW).tables()["checks"]
+    assert not whole.truncated and whole.rows == everything.rows
